@@ -1,0 +1,130 @@
+# arv — one Makefile, GNU make, no generator.
+#   make            build ./arv and lib/libarv.a
+#   make test       unit tests, model-vs-TFLite goldens, CLI tests, fuzz corpus
+#   make test-san   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make models     fetch the models from npm and verify them (scripts/fetch-models)
+#   make deps       install the Debian packages (as root, or through sudo)
+#   make install PREFIX=/usr/local
+#   make fuzz       build the libFuzzer targets (clang)
+
+CC      ?= cc
+OPT     ?= -O2 -g
+PREFIX  ?= /usr/local
+BUILD   ?= build
+SAN     ?=
+
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+DEFS    := -D_POSIX_C_SOURCE=200809L
+CFLAGS_ALL = $(WARN) $(DEFS) $(OPT) $(SANFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
+
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BUILD    := build-san
+endif
+
+PKGS        := libcjson
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+CHECK_CFLAGS:= $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
+
+LIB_SRC := $(sort $(shell find lib -name '*.c'))
+SRC_SRC := $(sort $(shell find src -name '*.c'))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TEST_SRC:= $(sort $(wildcard tests/unit/test_*.c))
+TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+SRC_OBJ := $(SRC_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ := $(CMD_SRC:%.c=$(BUILD)/%.o)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+TEST_BIN:= $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIBARV  := $(BUILD)/lib/libarv.a
+ARV     := $(BUILD)/arv
+
+.PHONY: all test test-unit test-cli test-san models deps install fuzz clean demo
+
+all: $(ARV) lib/libarv.a arv
+
+arv: $(ARV)
+	cp $(ARV) arv
+
+lib/libarv.a: $(LIBARV)
+	cp $(LIBARV) $@
+
+$(LIBARV): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+# lib/ sees only libc, libm, pthreads and its own headers.
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ilib -MMD -MP -c $< -o $@
+
+$(BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ilib -Isrc $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/cmd/%.o: cmd/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ilib -Isrc -Icmd $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(ARV): $(CMD_OBJ) $(SRC_OBJ) $(LIBARV)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CMD_OBJ) $(SRC_OBJ) $(LIBARV) $(PKG_LIBS) -lm -lpthread
+
+# Unit tests may reach into lib/ internals (they test kernels directly).
+$(BUILD)/tests/support/%.o: tests/support/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ilib -Isrc -Itests $(CHECK_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(SRC_OBJ) $(LIBARV)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Ilib -Isrc -Itests $(CHECK_CFLAGS) $(PKG_CFLAGS) -MMD -MP \
+	    $< $(TEST_SUPPORT_OBJ) $(SRC_OBJ) $(LIBARV) -o $@ $(LDFLAGS_ALL) $(CHECK_LIBS) $(PKG_LIBS) -lm -lpthread
+
+test-unit: $(TEST_BIN)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=no $$t; done
+
+test-cli: $(ARV)
+	@set -e; for t in $(sort $(wildcard tests/cli/*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t; done
+
+test: test-unit test-cli
+
+test-san:
+	$(MAKE) SAN=1 test
+
+models:
+	scripts/fetch-models
+
+deps:
+	scripts/install-deps
+
+demo: all
+	scripts/demo
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/lib/libarv.a
+	@mkdir -p build-fuzz/fuzz
+	@for f in $(wildcard tests/fuzz/fuzz_*.c); do n=$$(basename $$f .c); \
+	  echo "clang $$f -> build-fuzz/fuzz/$$n"; \
+	  clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Ilib $$f build-fuzz/lib/libarv.a -lm -lpthread -o build-fuzz/fuzz/$$n || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/arv/models \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(ARV) $(DESTDIR)$(PREFIX)/bin/arv
+	install -m 644 lib/libarv.a $(DESTDIR)$(PREFIX)/lib/libarv.a
+	install -m 644 lib/arv.h $(DESTDIR)$(PREFIX)/include/arv.h
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for f in models/*.tflite; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/arv/models/ || true; done
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/#define ARV_VERSION "\(.*\)"/\1/p' lib/arv.h)|' \
+	    scripts/arv.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/arv.pc
+
+clean:
+	rm -rf build build-san build-fuzz arv lib/libarv.a
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

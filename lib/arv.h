@@ -1,0 +1,145 @@
+/* arv.h — the public interface of arv's inference core (libarv).
+ *
+ * The only header a user of the core includes. Opaque handles, a status from
+ * every call that can fail, the error text kept on the handle (or written to a
+ * caller buffer where no handle exists yet). No globals, no printing, no exit.
+ */
+#ifndef ARV_H
+#define ARV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ARV_VERSION "0.1.0"
+#define ARV_MAX_DIMS 6
+#define ARV_ERR_LEN 256
+
+typedef enum arv_status {
+    ARV_OK = 0,
+    ARV_ERR_IO,          /* file could not be opened, read or mapped */
+    ARV_ERR_FORMAT,      /* malformed model: offsets, sizes, graph structure */
+    ARV_ERR_UNSUPPORTED, /* valid model using an op, version or type we lack */
+    ARV_ERR_SHAPE,       /* shapes that do not fit the op */
+    ARV_ERR_LIMIT,       /* a configured limit (tensor size, arena) exceeded */
+    ARV_ERR_NOMEM,
+    ARV_ERR_ARG          /* bad argument from the caller */
+} arv_status;
+
+const char *arv_status_name(arv_status s);
+
+/* Element types, numbered as TFLite's TensorType so values read from a model
+ * need no table. */
+typedef enum arv_dtype {
+    ARV_FLOAT32 = 0, ARV_FLOAT16 = 1, ARV_INT32 = 2, ARV_UINT8 = 3,
+    ARV_INT64 = 4, ARV_STRING = 5, ARV_BOOL = 6, ARV_INT16 = 7,
+    ARV_INT8 = 9, ARV_FLOAT64 = 10
+} arv_dtype;
+
+const char *arv_dtype_name(arv_dtype t);
+size_t arv_dtype_size(arv_dtype t);   /* 0 for types without a fixed size */
+
+typedef struct arv_tensor {
+    const char *name;
+    arv_dtype type;
+    int ndim;
+    int dims[ARV_MAX_DIMS];
+    void *data;          /* NULL until the interpreter has planned memory */
+    size_t bytes;
+    /* per-tensor affine quantization (scale 0 = not quantized) */
+    float scale;
+    int32_t zero_point;
+} arv_tensor;
+
+size_t arv_tensor_elems(const arv_tensor *t);
+
+/* Limits applied while loading; zero fields take the defaults below. */
+typedef struct arv_limits {
+    size_t max_file_bytes;    /* default 1 GiB */
+    size_t max_tensor_bytes;  /* default 512 MiB */
+    size_t max_arena_bytes;   /* default 1 GiB */
+    int max_tensors;          /* default 1,000,000 */
+    int max_ops;              /* default 1,000,000 */
+} arv_limits;
+
+typedef struct arv_model arv_model;
+typedef struct arv_interp arv_interp;
+
+/* Open a .tflite: mmap, verify every offset of the FlatBuffer, read the graph,
+ * fold load-time constants (DEQUANTIZE, DENSIFY). On failure *out is NULL and
+ * err (ARV_ERR_LEN bytes, may be NULL) says what is wrong. */
+arv_status arv_model_open(const char *path, const arv_limits *lim,
+                          arv_model **out, char *err);
+/* Same from a caller-owned buffer that must outlive the model. */
+arv_status arv_model_open_buffer(const void *buf, size_t len,
+                                 const arv_limits *lim, arv_model **out,
+                                 char *err);
+void arv_model_close(arv_model *m);
+
+/* Model description, independent of any interpreter. */
+typedef struct arv_op_info {
+    int index;              /* node index in the model's operator list */
+    const char *op_name;    /* "CONV_2D", "Convolution2DTransposeBias", ... */
+    int version;
+    const char *output_name;/* name of the op's first output tensor */
+    uint64_t macs;          /* multiply-accumulates at the model's shapes */
+    char params[160];       /* human-readable parameters: "3x3 s2 SAME RELU6" */
+    int folded;             /* 1: computed at load time (DEQUANTIZE, DENSIFY) */
+} arv_op_info;
+
+const char *arv_model_description(const arv_model *m);
+int arv_model_num_ops(const arv_model *m);            /* as stored, incl. folded */
+const arv_op_info *arv_model_op(const arv_model *m, int i);
+int arv_model_num_inputs(const arv_model *m);
+int arv_model_num_outputs(const arv_model *m);
+const arv_tensor *arv_model_input(const arv_model *m, int i);   /* shape only */
+const arv_tensor *arv_model_output(const arv_model *m, int i);  /* shape only */
+uint64_t arv_model_macs(const arv_model *m);
+
+typedef struct arv_options {
+    int num_threads;        /* 0 = all cores (the interpreter may use fewer) */
+    const char *isa;        /* NULL = best available; "generic", ... */
+    int enable_profiling;   /* record per-op times on every invoke */
+} arv_options;
+
+arv_status arv_interp_new(const arv_model *m, const arv_options *opt,
+                          arv_interp **out, char *err);
+void arv_interp_free(arv_interp *it);
+int arv_interp_num_inputs(const arv_interp *it);
+int arv_interp_num_outputs(const arv_interp *it);
+arv_tensor *arv_interp_input(arv_interp *it, int i);
+const arv_tensor *arv_interp_output(const arv_interp *it, int i);
+const arv_tensor *arv_interp_tensor_by_name(const arv_interp *it,
+                                            const char *name);
+arv_status arv_interp_invoke(arv_interp *it);
+const char *arv_interp_error(const arv_interp *it);
+size_t arv_interp_arena_bytes(const arv_interp *it);
+const char *arv_interp_isa(const arv_interp *it);
+
+/* Per-op profile of the last invoke (when enable_profiling is set). */
+typedef struct arv_profile_entry {
+    int node;               /* index in the model's operator list */
+    const char *op_name;
+    const char *output_name;
+    const char *kernel;     /* kernel that ran, e.g. "generic" */
+    uint64_t macs;
+    double ms;              /* time of the last invoke */
+} arv_profile_entry;
+
+typedef struct arv_profile {
+    int count;
+    const arv_profile_entry *entries;
+} arv_profile;
+
+const arv_profile *arv_interp_profile(const arv_interp *it);
+
+/* Arena size the planner would give without creating an interpreter. */
+arv_status arv_model_plan_arena(const arv_model *m, size_t *bytes);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
