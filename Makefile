@@ -120,7 +120,7 @@ install: all
 	install -m 644 lib/libarv.a $(DESTDIR)$(PREFIX)/lib/libarv.a
 	install -m 644 lib/arv.h $(DESTDIR)$(PREFIX)/include/arv.h
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	for f in models/*.tflite; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/arv/models/ || true; done
+	for f in models/*.tflite models/*.txt; do [ -f "$$f" ] && install -m 644 "$$f" $(DESTDIR)$(PREFIX)/share/arv/models/ || true; done
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/#define ARV_VERSION "\(.*\)"/\1/p' lib/arv.h)|' \
 	    scripts/arv.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/arv.pc
 

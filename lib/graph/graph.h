@@ -1,0 +1,89 @@
+/* graph.h — arv's internal graph IR: what the loader produces, the passes
+ * rewrite and the interpreter executes. Not part of the public API. */
+#ifndef ARV_GRAPH_H
+#define ARV_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arv.h"
+
+/* Op identities: TFLite builtin codes, plus custom ops mapped above them. */
+enum { ARV_OP_CUSTOM_TRANSPOSE_CONV_BIAS = 100000 };
+
+typedef struct arv_sparsity arv_sparsity;   /* model/sparse.h */
+
+typedef struct arv_gtensor {
+    arv_tensor t;             /* public view: name, type, dims, data, bytes */
+    const void *const_data;   /* constant contents (in the file or owned) */
+    int owned;                /* const_data was malloc'd by a pass */
+    int is_input, is_output;
+    int producer;             /* node index, -1 for inputs and constants */
+    int n_consumers;
+    const arv_sparsity *sparsity;
+    int buffer;               /* model buffer index (0 = none) */
+} arv_gtensor;
+
+/* Parsed operator options, one struct for all ops (small, flat). */
+typedef struct arv_op_params {
+    int padding;              /* TFL_PAD_SAME / TFL_PAD_VALID */
+    int stride_w, stride_h;
+    int dil_w, dil_h;
+    int filter_w, filter_h;
+    int depth_mult;
+    int act;                  /* TFL_ACT_* */
+    int axis;
+    int keep_dims;
+    int align_corners, half_pixel_centers;
+    int block_size;
+    int weights_format;
+    int n_new_shape;
+    int new_shape[ARV_MAX_DIMS];
+} arv_op_params;
+
+struct arv_op_def;
+
+typedef struct arv_node {
+    int op;                   /* TFL_* builtin code or ARV_OP_CUSTOM_* */
+    int version;
+    int model_index;          /* position in the model's operator list */
+    const struct arv_op_def *def;
+    int n_in, n_out;
+    int *in;                  /* tensor indices, -1 = optional and absent */
+    int *out;
+    arv_op_params p;
+    int folded;               /* computed at load time; not executed */
+    uint64_t macs;
+    char params_str[160];
+} arv_node;
+
+typedef struct arv_graph {
+    int n_tensors;
+    arv_gtensor *tensors;
+    int n_nodes;
+    arv_node *nodes;
+    int n_inputs, n_outputs;
+    int *inputs, *outputs;
+    char description[128];
+} arv_graph;
+
+static inline arv_gtensor *g_tensor(arv_graph *g, int i)
+{
+    return &g->tensors[i];
+}
+
+/* Element count of a tensor; saturates at SIZE_MAX on overflow. */
+size_t arv_dims_elems(const int *dims, int ndim);
+
+/* Set an error message (printf-style) into a caller buffer of ARV_ERR_LEN. */
+void arv_set_err(char *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+void arv_graph_free(arv_graph *g);
+
+/* Passes (graph/fold.c, graph/fuse.c). */
+arv_status arv_graph_fold_constants(arv_graph *g, const arv_limits *lim, char *err);
+arv_status arv_graph_check_order(const arv_graph *g, char *err);
+/* Returns how many RELU/RELU6 nodes were fused into their producers. */
+int arv_graph_fuse_activations(arv_graph *g);
+
+#endif

@@ -1,0 +1,54 @@
+/* DEPTHWISE_CONV_2D, float32, as tflite::reference_ops::DepthwiseConv. */
+#include "generic.h"
+
+void arv_ref_depthwise_f32(const arv_conv_geom *g, const float *in,
+                           const float *w, const float *bias, float *out,
+                           int row_begin, int row_end)
+{
+    const int in_c = g->in_c, out_c = g->out_c, dm = g->depth_mult;
+    const size_t in_row = (size_t)g->in_w * (size_t)in_c;
+    const size_t w_row = (size_t)g->k_w * (size_t)out_c;
+
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const float *in_b = in + (size_t)b * (size_t)g->in_h * in_row;
+        const int y0 = oy * g->stride_h - g->pad_top;
+        int ky0, ky1;
+        arv_ref_tap_range(y0, g->k_h, g->dil_h, g->in_h, &ky0, &ky1);
+
+        for (int ox = 0; ox < g->out_w; ox++) {
+            const int x0 = ox * g->stride_w - g->pad_left;
+            int kx0, kx1;
+            arv_ref_tap_range(x0, g->k_w, g->dil_w, g->in_w, &kx0, &kx1);
+            float *o_px = out + ((size_t)r * (size_t)g->out_w + (size_t)ox) *
+                                    (size_t)out_c;
+
+            /* The output pixel is the accumulator: each channel still sums
+             * its taps in TFLite's (ky, kx) order, while the channel loop
+             * stays innermost and contiguous in both weights and output. */
+            for (int oc = 0; oc < out_c; oc++)
+                o_px[oc] = 0.0f;
+            for (int ky = ky0; ky < ky1; ky++) {
+                const float *in_y =
+                    in_b + (size_t)(y0 + ky * g->dil_h) * in_row;
+                for (int kx = kx0; kx < kx1; kx++) {
+                    const float *ip =
+                        in_y + (size_t)(x0 + kx * g->dil_w) * (size_t)in_c;
+                    const float *wp = w + (size_t)ky * w_row +
+                                      (size_t)kx * (size_t)out_c;
+                    for (int ic = 0; ic < in_c; ic++) {
+                        const float v = ip[ic];
+                        for (int m = 0; m < dm; m++) {
+                            const int oc = ic * dm + m;
+                            o_px[oc] += v * wp[oc];
+                        }
+                    }
+                }
+            }
+            for (int oc = 0; oc < out_c; oc++) {
+                const float bv = bias ? bias[oc] : 0.0f;
+                o_px[oc] = arv_ref_act(o_px[oc] + bv, g->act_min, g->act_max);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/* tflite_schema.h — the slice of TFLite's schema.fbs (v3) that arv reads:
+ * table field ids (slot order in schema.fbs, deprecated slots kept), the
+ * BuiltinOperator codes and BuiltinOptions union tags we use. Values are
+ * TFLite's; names follow the schema so a reader can grep both. */
+#ifndef ARV_TFLITE_SCHEMA_H
+#define ARV_TFLITE_SCHEMA_H
+
+/* table Model */
+enum { MODEL_VERSION, MODEL_OPERATOR_CODES, MODEL_SUBGRAPHS, MODEL_DESCRIPTION,
+       MODEL_BUFFERS, MODEL_METADATA_BUFFER, MODEL_METADATA,
+       MODEL_SIGNATURE_DEFS };
+/* table OperatorCode */
+enum { OPC_DEPRECATED_BUILTIN_CODE, OPC_CUSTOM_CODE, OPC_VERSION,
+       OPC_BUILTIN_CODE };
+/* table SubGraph */
+enum { SG_TENSORS, SG_INPUTS, SG_OUTPUTS, SG_OPERATORS, SG_NAME };
+/* table Tensor */
+enum { TENSOR_SHAPE, TENSOR_TYPE, TENSOR_BUFFER, TENSOR_NAME,
+       TENSOR_QUANTIZATION, TENSOR_IS_VARIABLE, TENSOR_SPARSITY,
+       TENSOR_SHAPE_SIGNATURE, TENSOR_HAS_RANK, TENSOR_VARIANT_TENSORS };
+/* table QuantizationParameters */
+enum { QP_MIN, QP_MAX, QP_SCALE, QP_ZERO_POINT, QP_DETAILS_TYPE, QP_DETAILS,
+       QP_QUANTIZED_DIMENSION };
+/* table SparsityParameters / DimensionMetadata / *Vector */
+enum { SP_TRAVERSAL_ORDER, SP_BLOCK_MAP, SP_DIM_METADATA };
+enum { DM_FORMAT, DM_DENSE_SIZE, DM_SEGMENTS_TYPE, DM_SEGMENTS,
+       DM_INDICES_TYPE, DM_INDICES };
+enum { SIV_NONE = 0, SIV_INT32 = 1, SIV_UINT16 = 2, SIV_UINT8 = 3 };
+enum { DIM_DENSE = 0, DIM_SPARSE_CSR = 1 };
+/* table Operator */
+enum { OP_OPCODE_INDEX, OP_INPUTS, OP_OUTPUTS, OP_BUILTIN_OPTIONS_TYPE,
+       OP_BUILTIN_OPTIONS, OP_CUSTOM_OPTIONS, OP_CUSTOM_OPTIONS_FORMAT,
+       OP_MUTATING_VARIABLE_INPUTS, OP_INTERMEDIATES,
+       OP_LARGE_CUSTOM_OPTIONS_OFFSET, OP_LARGE_CUSTOM_OPTIONS_SIZE };
+/* table Buffer */
+enum { BUF_DATA, BUF_OFFSET, BUF_SIZE };
+/* table Metadata */
+enum { META_NAME, META_BUFFER };
+
+/* enum BuiltinOperator (the ones arv knows by name) */
+enum {
+    TFL_ADD = 0, TFL_AVERAGE_POOL_2D = 1, TFL_CONCATENATION = 2,
+    TFL_CONV_2D = 3, TFL_DEPTHWISE_CONV_2D = 4, TFL_DEPTH_TO_SPACE = 5,
+    TFL_DEQUANTIZE = 6, TFL_FULLY_CONNECTED = 9, TFL_LOGISTIC = 14,
+    TFL_MAX_POOL_2D = 17, TFL_MUL = 18, TFL_RELU = 19, TFL_RELU6 = 21,
+    TFL_RESHAPE = 22, TFL_RESIZE_BILINEAR = 23, TFL_CUSTOM = 32, TFL_PAD = 34,
+    TFL_MEAN = 40, TFL_SUB = 41, TFL_PRELU = 54, TFL_TRANSPOSE_CONV = 67,
+    TFL_QUANTIZE = 114, TFL_HARD_SWISH = 117, TFL_DENSIFY = 124
+};
+
+/* union BuiltinOptions tags */
+enum {
+    OPT_NONE = 0, OPT_CONV2D = 1, OPT_DEPTHWISE_CONV2D = 2, OPT_POOL2D = 5,
+    OPT_FULLY_CONNECTED = 8, OPT_CONCATENATION = 10, OPT_ADD = 11,
+    OPT_RESIZE_BILINEAR = 15, OPT_RESHAPE = 17, OPT_MUL = 21, OPT_PAD = 22,
+    OPT_REDUCER = 27, OPT_SUB = 28, OPT_TRANSPOSE_CONV = 49,
+    OPT_DEPTH_TO_SPACE = 94
+};
+
+/* enum Padding / ActivationFunctionType */
+enum { TFL_PAD_SAME = 0, TFL_PAD_VALID = 1 };
+enum { TFL_ACT_NONE = 0, TFL_ACT_RELU = 1, TFL_ACT_RELU_N1_TO_1 = 2,
+       TFL_ACT_RELU6 = 3, TFL_ACT_TANH = 4, TFL_ACT_SIGN_BIT = 5 };
+
+/* option table field ids */
+enum { CONV_PADDING, CONV_STRIDE_W, CONV_STRIDE_H, CONV_ACT, CONV_DIL_W,
+       CONV_DIL_H };
+enum { DW_PADDING, DW_STRIDE_W, DW_STRIDE_H, DW_DEPTH_MULT, DW_ACT, DW_DIL_W,
+       DW_DIL_H };
+enum { POOL_PADDING, POOL_STRIDE_W, POOL_STRIDE_H, POOL_FILTER_W,
+       POOL_FILTER_H, POOL_ACT };
+enum { FC_ACT, FC_WEIGHTS_FORMAT, FC_KEEP_NUM_DIMS };
+enum { CAT_AXIS, CAT_ACT };
+enum { ADD_ACT };
+enum { MUL_ACT };
+enum { RB_NEW_H, RB_NEW_W, RB_ALIGN_CORNERS, RB_HALF_PIXEL };
+enum { RESHAPE_NEW_SHAPE };
+enum { REDUCER_KEEP_DIMS };
+enum { TC_PADDING, TC_STRIDE_W, TC_STRIDE_H, TC_ACT };
+enum { D2S_BLOCK };
+
+#endif

@@ -1,0 +1,69 @@
+/* concat.c — CONCATENATION along any axis (negative counts from the end). */
+#include <stdio.h>
+#include <stdlib.h>
+#include "ops/ops.h"
+#include "model/tflite_schema.h"
+
+#define T(i) (&g->tensors[(i)].t)
+#define MAX_CAT 64
+
+static int norm_axis(int axis, int nd) { return axis < 0 ? axis + nd : axis; }
+
+static arv_status prepare(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    const arv_tensor *t0 = T(n->in[0] >= 0 ? n->in[0] : 0);
+    int axis = norm_axis(n->p.axis, t0->ndim);
+    float lo, hi;
+    if (n->n_in > MAX_CAT || axis < 0 || axis >= t0->ndim || !arv_act_range(n->p.act, &lo, &hi)) {
+        arv_set_err(err, "operator %d (CONCATENATION): axis %d invalid for rank %d",
+                    n->model_index, n->p.axis, t0->ndim);
+        return ARV_ERR_UNSUPPORTED;
+    }
+    int dims[ARV_MAX_DIMS];
+    for (int d = 0; d < t0->ndim; d++)
+        dims[d] = t0->dims[d];
+    dims[axis] = 0;
+    for (int i = 0; i < n->n_in; i++) {
+        if ((s = arv_expect_f32(g, n, n->in[i], "input", err)))
+            return s;
+        const arv_tensor *t = T(n->in[i]);
+        for (int d = 0; d < t0->ndim; d++)
+            if (t->ndim != t0->ndim || (d != axis && t->dims[d] != t0->dims[d])) {
+                arv_set_err(err, "operator %d (CONCATENATION): input %d shape differs off axis",
+                            n->model_index, i);
+                return ARV_ERR_SHAPE;
+            }
+        dims[axis] += t->dims[axis];
+    }
+    if ((s = arv_check_out_shape(g, n, 0, dims, t0->ndim, err)))
+        return s;
+    snprintf(n->params_str, sizeof n->params_str, "axis %d, %d inputs", n->p.axis, n->n_in);
+    return ARV_OK;
+}
+
+static void eval(const arv_exec *x, const arv_node *n)
+{
+    const arv_tensor *t0 = x_t(x, n->in[0]);
+    int axis = norm_axis(n->p.axis, t0->ndim);
+    const float *ins[MAX_CAT];
+    int sizes[MAX_CAT];
+    size_t outer = 1, inner = 1;
+    for (int d = 0; d < axis; d++)
+        outer *= (size_t)t0->dims[d];
+    for (int d = axis + 1; d < t0->ndim; d++)
+        inner *= (size_t)t0->dims[d];
+    for (int i = 0; i < n->n_in; i++) {
+        ins[i] = x_f32(x, n->in[i]);
+        sizes[i] = x_t(x, n->in[i])->dims[axis];
+    }
+    float *out = x_f32(x, n->out[0]);
+    x->k->concat(n->n_in, ins, sizes, outer, inner, out);
+    float lo, hi;
+    arv_act_range(n->p.act, &lo, &hi);
+    if (n->p.act != TFL_ACT_NONE)
+        x->k->clamp(arv_tensor_elems(x_t(x, n->out[0])), out, lo, hi, out);
+}
+
+const arv_op_def arv_op_concat = {TFL_CONCATENATION, "CONCATENATION", 3, 1, MAX_CAT, 1,
+                                  prepare, eval};

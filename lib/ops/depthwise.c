@@ -1,0 +1,55 @@
+/* depthwise.c — DEPTHWISE_CONV_2D: weights [1, KH, KW, C*mult]. */
+#include <stdio.h>
+#include "ops/ops.h"
+#include "model/tflite_schema.h"
+
+#define T(i) (&g->tensors[(i)].t)
+
+static arv_status prepare(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    if ((s = arv_expect_f32(g, n, n->in[0], "input", err)) ||
+        (s = arv_expect_f32(g, n, n->in[1], "filter", err)))
+        return s;
+    if (n->n_in > 2 && n->in[2] >= 0 && (s = arv_expect_f32(g, n, n->in[2], "bias", err)))
+        return s;
+    const arv_tensor *in = T(n->in[0]), *w = T(n->in[1]);
+    float lo, hi;
+    int oc = w->ndim == 4 ? w->dims[3] : 0;
+    if (in->ndim != 4 || w->ndim != 4 || w->dims[0] != 1 || in->dims[3] < 1 ||
+        oc % in->dims[3] != 0 || oc < 1 ||
+        n->p.stride_w < 1 || n->p.stride_h < 1 || n->p.dil_w < 1 || n->p.dil_h < 1 ||
+        !arv_act_range(n->p.act, &lo, &hi) || w->dims[1] < 1 || w->dims[2] < 1) {
+        arv_set_err(err, "operator %d (DEPTHWISE_CONV_2D): unsupported shapes or options",
+                    n->model_index);
+        return ARV_ERR_UNSUPPORTED;
+    }
+    if (n->n_in > 2 && n->in[2] >= 0 && arv_tensor_elems(T(n->in[2])) != (size_t)oc) {
+        arv_set_err(err, "operator %d (DEPTHWISE_CONV_2D): bias size does not match %d channels",
+                    n->model_index, oc);
+        return ARV_ERR_SHAPE;
+    }
+    int oh = arv_conv_out_size(n->p.padding, in->dims[1], w->dims[1], n->p.stride_h, n->p.dil_h);
+    int ow = arv_conv_out_size(n->p.padding, in->dims[2], w->dims[2], n->p.stride_w, n->p.dil_w);
+    int dims[4] = {in->dims[0], oh, ow, oc};
+    if ((s = arv_check_out_shape(g, n, 0, dims, 4, err)))
+        return s;
+    n->macs = (uint64_t)arv_dims_elems(dims, 4) * w->dims[1] * w->dims[2];
+    snprintf(n->params_str, sizeof n->params_str, "%dx%d s%d%s %s %s c%d%s",
+             w->dims[1], w->dims[2], n->p.stride_h, n->p.dil_h > 1 ? " dil" : "",
+             n->p.padding == TFL_PAD_SAME ? "SAME" : "VALID", arv_act_name(n->p.act), oc,
+             oc != in->dims[3] ? " mult" : "");
+    return ARV_OK;
+}
+
+static void eval(const arv_exec *x, const arv_node *n)
+{
+    arv_conv_geom geo;
+    arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->out[0]), &n->p, 1, &geo);
+    const float *bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
+    x->k->depthwise(&geo, x_f32(x, n->in[0]), x_f32(x, n->in[1]), bias,
+                    x_f32(x, n->out[0]), 0, geo.batch * geo.out_h);
+}
+
+const arv_op_def arv_op_depthwise = {TFL_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 6, 2, 3, 1,
+                                     prepare, eval};

@@ -1,0 +1,72 @@
+/* ops.h — the operator registry: one table row per supported op, with its
+ * shape checks (prepare), its MAC count and the call into the kernel table
+ * (eval). Adding an op = one file in lib/ops/ and one row in registry.c. */
+#ifndef ARV_OPS_H
+#define ARV_OPS_H
+
+#include "arv.h"
+#include "graph/graph.h"
+#include "kernels/kernels.h"
+#include "model/flatbuf.h"
+
+/* What eval sees: the graph (tensor data pointers set by the interpreter)
+ * and the kernel table chosen for this interpreter. */
+typedef struct arv_exec {
+    const arv_graph *g;
+    arv_tensor *t;              /* interpreter's tensor views, data set */
+    const arv_kernel_table *k;
+} arv_exec;
+
+typedef struct arv_op_def {
+    int op;
+    const char *name;
+    int max_version;
+    int min_in, max_in, n_out;  /* input count range, exact output count */
+    /* Check input types/shapes, compute and check output shapes, set
+     * node->macs and node->params_str. Graph shapes are those of the file. */
+    arv_status (*prepare)(arv_graph *g, arv_node *n, char *err);
+    void (*eval)(const arv_exec *x, const arv_node *n);
+} arv_op_def;
+
+const arv_op_def *arv_op_find(int op);
+const char *arv_op_code_name(int op);
+
+/* Fill n->p from the op's builtin options table (may be NULL) or its raw
+ * custom options bytes. */
+arv_status arv_op_parse_options(arv_node *n, int opt_type, const fb_table *opts,
+                                const uint8_t *custom, uint32_t custom_len, char *err);
+
+/* Shared helpers for op files. */
+int arv_act_range(int act, float *lo, float *hi);          /* 0 if unsupported */
+const char *arv_act_name(int act);
+/* TFLite padding: output size and leading pad for one spatial dim. */
+int arv_conv_out_size(int padding, int in, int k, int stride, int dil);
+int arv_conv_pad_before(int padding, int in, int k, int stride, int dil, int out);
+/* Compare computed dims with the stored output dims; error if different. */
+arv_status arv_check_out_shape(arv_graph *g, const arv_node *n, int oi,
+                               const int *dims, int ndim, char *err);
+arv_status arv_expect_f32(const arv_graph *g, const arv_node *n, int ti, const char *role,
+                          char *err);
+
+/* Data pointer of tensor ti during eval. */
+static inline float *x_f32(const arv_exec *x, int ti) { return (float *)x->t[ti].data; }
+static inline const arv_tensor *x_t(const arv_exec *x, int ti) { return &x->t[ti]; }
+
+/* Per-op definitions (lib/ops/<op>.c). */
+extern const arv_op_def arv_op_add, arv_op_sub, arv_op_mul, arv_op_conv2d,
+    arv_op_depthwise, arv_op_transpose_conv, arv_op_transpose_conv_bias,
+    arv_op_fully_connected, arv_op_max_pool, arv_op_avg_pool, arv_op_concat,
+    arv_op_pad, arv_op_mean, arv_op_resize_bilinear, arv_op_depth_to_space,
+    arv_op_reshape, arv_op_relu, arv_op_relu6, arv_op_logistic, arv_op_hard_swish,
+    arv_op_prelu, arv_op_dequantize, arv_op_densify;
+
+#endif
+
+/* Conv geometry from tensor views and options (CONV_2D, DEPTHWISE_CONV_2D).
+ * Weight layout decides where out_c and the kernel size are read from. */
+void arv_conv_geom_fill(const arv_tensor *in, const arv_tensor *w, const arv_tensor *out,
+                        const arv_op_params *p, int depthwise, arv_conv_geom *g);
+/* Right-align two shapes (rank <= 4) into a broadcast description; 0 if they
+ * do not broadcast. out_dims gets the result shape at the larger rank. */
+int arv_bcast_fill(const arv_tensor *a, const arv_tensor *b, arv_bcast4 *s,
+                   int *out_dims, int *out_ndim);

@@ -1,0 +1,57 @@
+/* pad.c — PAD with zeros; paddings must be a constant int32 [rank, 2]. */
+#include <stdio.h>
+#include "ops/ops.h"
+#include "model/tflite_schema.h"
+
+#define T(i) (&g->tensors[(i)].t)
+
+/* Paddings right-aligned to 4-D. */
+static int pads4(const arv_tensor *in, const arv_tensor *pt, const void *data,
+                 int before[4], int after[4], int in4[4])
+{
+    const int32_t *p = data;
+    if (!p || pt->type != ARV_INT32 || in->ndim > 4 || arv_tensor_elems(pt) != (size_t)in->ndim * 2)
+        return 0;
+    for (int d = 0; d < 4; d++) {
+        int k = d - (4 - in->ndim);
+        before[d] = k >= 0 ? p[2 * k] : 0;
+        after[d] = k >= 0 ? p[2 * k + 1] : 0;
+        in4[d] = k >= 0 ? in->dims[k] : 1;
+        if (before[d] < 0 || after[d] < 0 || before[d] > (1 << 20) || after[d] > (1 << 20))
+            return 0;
+    }
+    return 1;
+}
+
+static arv_status prepare(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    if ((s = arv_expect_f32(g, n, n->in[0], "input", err)))
+        return s;
+    int before[4], after[4], in4[4];
+    const arv_tensor *in = T(n->in[0]);
+    if (n->in[1] < 0 || !pads4(in, T(n->in[1]), g->tensors[n->in[1]].const_data, before, after, in4)) {
+        arv_set_err(err, "operator %d (PAD): paddings must be a constant int32 [%d,2] of "
+                    "non-negative values", n->model_index, in->ndim);
+        return ARV_ERR_UNSUPPORTED;
+    }
+    int dims[ARV_MAX_DIMS];
+    for (int d = 0; d < in->ndim; d++) {
+        int k = d + 4 - in->ndim;
+        dims[d] = in->dims[d] + before[k] + after[k];
+    }
+    if ((s = arv_check_out_shape(g, n, 0, dims, in->ndim, err)))
+        return s;
+    snprintf(n->params_str, sizeof n->params_str, "[%d,%d,%d,%d|%d,%d,%d,%d]", before[0],
+             before[1], before[2], before[3], after[0], after[1], after[2], after[3]);
+    return ARV_OK;
+}
+
+static void eval(const arv_exec *x, const arv_node *n)
+{
+    int before[4], after[4], in4[4];
+    pads4(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->in[1])->data, before, after, in4);
+    x->k->pad4(in4, before, after, x_f32(x, n->in[0]), x_f32(x, n->out[0]));
+}
+
+const arv_op_def arv_op_pad = {TFL_PAD, "PAD", 4, 2, 2, 1, prepare, eval};

@@ -1,0 +1,67 @@
+/* pool.c — MAX_POOL_2D and AVERAGE_POOL_2D. */
+#include <stdio.h>
+#include "ops/ops.h"
+#include "model/tflite_schema.h"
+
+#define T(i) (&g->tensors[(i)].t)
+
+static arv_status prepare(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    if ((s = arv_expect_f32(g, n, n->in[0], "input", err)))
+        return s;
+    const arv_tensor *in = T(n->in[0]);
+    float lo, hi;
+    if (in->ndim != 4 || n->p.filter_h < 1 || n->p.filter_w < 1 || n->p.stride_h < 1 ||
+        n->p.stride_w < 1 || !arv_act_range(n->p.act, &lo, &hi)) {
+        arv_set_err(err, "operator %d (%s): unsupported shapes or options", n->model_index,
+                    n->def->name);
+        return ARV_ERR_UNSUPPORTED;
+    }
+    int dims[4] = {in->dims[0],
+                   arv_conv_out_size(n->p.padding, in->dims[1], n->p.filter_h, n->p.stride_h, 1),
+                   arv_conv_out_size(n->p.padding, in->dims[2], n->p.filter_w, n->p.stride_w, 1),
+                   in->dims[3]};
+    if ((s = arv_check_out_shape(g, n, 0, dims, 4, err)))
+        return s;
+    snprintf(n->params_str, sizeof n->params_str, "%dx%d s%d %s %s", n->p.filter_h,
+             n->p.filter_w, n->p.stride_h, n->p.padding == TFL_PAD_SAME ? "SAME" : "VALID",
+             arv_act_name(n->p.act));
+    return ARV_OK;
+}
+
+static void geom(const arv_exec *x, const arv_node *n, arv_pool_geom *p)
+{
+    const arv_tensor *in = x_t(x, n->in[0]), *out = x_t(x, n->out[0]);
+    p->batch = in->dims[0];
+    p->in_h = in->dims[1];
+    p->in_w = in->dims[2];
+    p->c = in->dims[3];
+    p->out_h = out->dims[1];
+    p->out_w = out->dims[2];
+    p->k_h = n->p.filter_h;
+    p->k_w = n->p.filter_w;
+    p->stride_h = n->p.stride_h;
+    p->stride_w = n->p.stride_w;
+    p->pad_top = arv_conv_pad_before(n->p.padding, p->in_h, p->k_h, p->stride_h, 1, p->out_h);
+    p->pad_left = arv_conv_pad_before(n->p.padding, p->in_w, p->k_w, p->stride_w, 1, p->out_w);
+    arv_act_range(n->p.act, &p->act_min, &p->act_max);
+}
+
+static void eval_max(const arv_exec *x, const arv_node *n)
+{
+    arv_pool_geom p;
+    geom(x, n, &p);
+    x->k->max_pool(&p, x_f32(x, n->in[0]), x_f32(x, n->out[0]), 0, p.batch * p.out_h);
+}
+
+static void eval_avg(const arv_exec *x, const arv_node *n)
+{
+    arv_pool_geom p;
+    geom(x, n, &p);
+    x->k->avg_pool(&p, x_f32(x, n->in[0]), x_f32(x, n->out[0]), 0, p.batch * p.out_h);
+}
+
+const arv_op_def arv_op_max_pool = {TFL_MAX_POOL_2D, "MAX_POOL_2D", 3, 1, 1, 1, prepare, eval_max};
+const arv_op_def arv_op_avg_pool = {TFL_AVERAGE_POOL_2D, "AVERAGE_POOL_2D", 3, 1, 1, 1, prepare,
+                                    eval_avg};

@@ -1,0 +1,44 @@
+/* resize_bilinear.c — RESIZE_BILINEAR to a constant int32 [2] size. */
+#include <stdio.h>
+#include "ops/ops.h"
+#include "model/tflite_schema.h"
+
+#define T(i) (&g->tensors[(i)].t)
+
+static arv_status prepare(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    if ((s = arv_expect_f32(g, n, n->in[0], "input", err)))
+        return s;
+    const arv_tensor *in = T(n->in[0]);
+    const arv_gtensor *sz = &g->tensors[n->in[1] >= 0 ? n->in[1] : 0];
+    if (n->in[1] < 0 || in->ndim != 4 || sz->t.type != ARV_INT32 || !sz->const_data ||
+        arv_tensor_elems(&sz->t) != 2 || (n->p.align_corners && n->p.half_pixel_centers)) {
+        arv_set_err(err, "operator %d (RESIZE_BILINEAR): needs 4-D input and a constant int32[2] size",
+                    n->model_index);
+        return ARV_ERR_UNSUPPORTED;
+    }
+    const int32_t *hw = sz->const_data;
+    if (hw[0] < 1 || hw[1] < 1) {
+        arv_set_err(err, "operator %d (RESIZE_BILINEAR): size %dx%d", n->model_index, hw[0], hw[1]);
+        return ARV_ERR_SHAPE;
+    }
+    int dims[4] = {in->dims[0], hw[0], hw[1], in->dims[3]};
+    if ((s = arv_check_out_shape(g, n, 0, dims, 4, err)))
+        return s;
+    snprintf(n->params_str, sizeof n->params_str, "%dx%d->%dx%d%s%s", in->dims[1], in->dims[2],
+             hw[0], hw[1], n->p.align_corners ? " align_corners" : "",
+             n->p.half_pixel_centers ? " half_pixel" : "");
+    return ARV_OK;
+}
+
+static void eval(const arv_exec *x, const arv_node *n)
+{
+    const arv_tensor *in = x_t(x, n->in[0]), *out = x_t(x, n->out[0]);
+    arv_resize_geom r = {in->dims[0], in->dims[1], in->dims[2], in->dims[3], out->dims[1],
+                         out->dims[2], n->p.align_corners, n->p.half_pixel_centers};
+    x->k->resize_bilinear(&r, x_f32(x, n->in[0]), x_f32(x, n->out[0]));
+}
+
+const arv_op_def arv_op_resize_bilinear = {TFL_RESIZE_BILINEAR, "RESIZE_BILINEAR", 4, 2, 2, 1,
+                                           prepare, eval};

@@ -1,0 +1,173 @@
+/* interp.c — the interpreter: one arena, tensor views, an op loop, and the
+ * per-op profile. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "model/tflite_model.h"
+#include "ops/ops.h"
+#include "runtime/cpu.h"
+#include "runtime/plan.h"
+
+struct arv_interp {
+    const arv_model *m;
+    arv_tensor *t;            /* views of every graph tensor */
+    unsigned char *arena;
+    size_t arena_bytes;
+    const arv_kernel_table *k;
+    int threads;
+    int profiling;
+    arv_profile prof;
+    arv_profile_entry *entries;
+    char err[ARV_ERR_LEN];
+};
+
+arv_status arv_model_plan_arena(const arv_model *m, size_t *bytes)
+{
+    size_t *off = malloc(sizeof(size_t) * (size_t)(m->g.n_tensors + 1));
+    if (!off)
+        return ARV_ERR_NOMEM;
+    arv_status s = arv_plan_arena(&m->g, off, bytes, NULL);
+    free(off);
+    return s;
+}
+
+arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp **out, char *err)
+{
+    *out = NULL;
+    if (!m) {
+        arv_set_err(err, "no model");
+        return ARV_ERR_ARG;
+    }
+    arv_interp *it = calloc(1, sizeof *it);
+    if (!it) {
+        arv_set_err(err, "out of memory");
+        return ARV_ERR_NOMEM;
+    }
+    it->m = m;
+    it->k = arv_kernels_select(opt ? opt->isa : NULL);
+    if (!it->k) {
+        arv_set_err(err, "ISA '%s' is not available on this machine or build",
+                    opt && opt->isa ? opt->isa : getenv("ARV_ISA"));
+        free(it);
+        return ARV_ERR_ARG;
+    }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    it->threads = opt && opt->num_threads > 0 ? opt->num_threads : (cores > 0 ? (int)cores : 1);
+    it->profiling = opt ? opt->enable_profiling : 0;
+
+    const arv_graph *g = &m->g;
+    size_t *off = malloc(sizeof(size_t) * (size_t)(g->n_tensors + 1));
+    it->t = calloc((size_t)g->n_tensors + 1, sizeof *it->t);
+    it->entries = calloc((size_t)g->n_nodes + 1, sizeof *it->entries);
+    arv_status s = off && it->t && it->entries ? ARV_OK : ARV_ERR_NOMEM;
+    if (s == ARV_OK)
+        s = arv_plan_arena(g, off, &it->arena_bytes, err);
+    if (s == ARV_OK && it->arena_bytes > m->lim.max_arena_bytes) {
+        arv_set_err(err, "arena of %zu bytes exceeds the limit of %zu", it->arena_bytes,
+                    m->lim.max_arena_bytes);
+        s = ARV_ERR_LIMIT;
+    }
+    if (s == ARV_OK) {
+        /* 64-byte aligned for the SIMD kernels; zeroed so never-written
+         * padding reads as 0. */
+        size_t sz = (it->arena_bytes + 63) & ~(size_t)63;
+        it->arena = aligned_alloc(64, sz);
+        if (!it->arena)
+            s = ARV_ERR_NOMEM;
+        else
+            memset(it->arena, 0, sz);
+    }
+    if (s != ARV_OK) {
+        if (s == ARV_ERR_NOMEM)
+            arv_set_err(err, "out of memory");
+        free(off);
+        arv_interp_free(it);
+        return s;
+    }
+    for (int i = 0; i < g->n_tensors; i++) {
+        it->t[i] = g->tensors[i].t;
+        if (g->tensors[i].const_data) {
+            it->t[i].data = (void *)g->tensors[i].const_data;
+        } else if (off[i] != SIZE_MAX) {
+            it->t[i].data = it->arena + off[i];
+        }
+    }
+    free(off);
+    int e = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *n = &g->nodes[i];
+        if (n->folded)
+            continue;
+        it->entries[e++] = (arv_profile_entry){
+            .node = n->model_index, .op_name = n->def->name,
+            .output_name = g->tensors[n->out[0]].t.name, .kernel = it->k->name,
+            .macs = n->macs, .ms = 0.0};
+    }
+    it->prof.count = e;
+    it->prof.entries = it->entries;
+    *out = it;
+    return ARV_OK;
+}
+
+void arv_interp_free(arv_interp *it)
+{
+    if (!it)
+        return;
+    free(it->arena);
+    free(it->t);
+    free(it->entries);
+    free(it);
+}
+
+int arv_interp_num_inputs(const arv_interp *it) { return it->m->g.n_inputs; }
+int arv_interp_num_outputs(const arv_interp *it) { return it->m->g.n_outputs; }
+
+arv_tensor *arv_interp_input(arv_interp *it, int i)
+{
+    return i >= 0 && i < it->m->g.n_inputs ? &it->t[it->m->g.inputs[i]] : NULL;
+}
+
+const arv_tensor *arv_interp_output(const arv_interp *it, int i)
+{
+    return i >= 0 && i < it->m->g.n_outputs ? &it->t[it->m->g.outputs[i]] : NULL;
+}
+
+const arv_tensor *arv_interp_tensor_by_name(const arv_interp *it, const char *name)
+{
+    for (int i = 0; i < it->m->g.n_tensors; i++)
+        if (strcmp(it->t[i].name, name) == 0)
+            return &it->t[i];
+    return NULL;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+arv_status arv_interp_invoke(arv_interp *it)
+{
+    const arv_graph *g = &it->m->g;
+    arv_exec x = {g, it->t, it->k};
+    int e = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *n = &g->nodes[i];
+        if (n->folded)
+            continue;
+        double t0 = it->profiling ? now_ms() : 0.0;
+        n->def->eval(&x, n);
+        if (it->profiling)
+            it->entries[e].ms = now_ms() - t0;
+        e++;
+    }
+    return ARV_OK;
+}
+
+const char *arv_interp_error(const arv_interp *it) { return it->err; }
+size_t arv_interp_arena_bytes(const arv_interp *it) { return it->arena_bytes; }
+const char *arv_interp_isa(const arv_interp *it) { return it->k->name; }
+const arv_profile *arv_interp_profile(const arv_interp *it) { return &it->prof; }
