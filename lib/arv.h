@@ -98,6 +98,11 @@ int arv_model_num_outputs(const arv_model *m);
 const arv_tensor *arv_model_input(const arv_model *m, int i);   /* shape only */
 const arv_tensor *arv_model_output(const arv_model *m, int i);  /* shape only */
 uint64_t arv_model_macs(const arv_model *m);
+/* Elements of the float constant tensors the executed graph reads (weights
+ * after load-time folding, so sparse weights count densely). */
+uint64_t arv_model_params(const arv_model *m);
+/* Ops executed at invoke (stored ops minus folded and fused ones). */
+int arv_model_num_exec_ops(const arv_model *m);
 
 typedef struct arv_options {
     int num_threads;        /* 0 = all cores (the interpreter may use fewer) */

@@ -31,6 +31,8 @@ struct arv_model {
     arv_sparsity **sparse;     /* owned, one per sparse tensor (or NULL) */
     arv_op_info *info;         /* one per model operator */
     uint64_t macs;
+    uint64_t params;
+    int n_exec;
 };
 
 int arv_tflite_verify(const fb_buf *b, char *err);

@@ -79,6 +79,15 @@ static arv_status build(arv_model *m, char *err)
     count_uses(g);
     if (arv_graph_fuse_activations(g) > 0)
         count_uses(g);
+    for (int i = 0; i < g->n_nodes; i++)
+        m->info[i].folded = g->nodes[i].folded;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const arv_gtensor *t = &g->tensors[i];
+        if (t->const_data && t->n_consumers > 0 && t->t.type == ARV_FLOAT32)
+            m->params += arv_tensor_elems(&t->t);
+    }
+    for (int i = 0; i < g->n_nodes; i++)
+        m->n_exec += !g->nodes[i].folded;
     return ARV_OK;
 }
 
@@ -188,3 +197,5 @@ const arv_tensor *arv_model_output(const arv_model *m, int i)
     return i >= 0 && i < m->g.n_outputs ? &m->g.tensors[m->g.outputs[i]].t : NULL;
 }
 uint64_t arv_model_macs(const arv_model *m) { return m->macs; }
+uint64_t arv_model_params(const arv_model *m) { return m->params; }
+int arv_model_num_exec_ops(const arv_model *m) { return m->n_exec; }
