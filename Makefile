@@ -88,7 +88,7 @@ test-unit: $(TEST_BIN)
 	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=no $$t; done
 
 test-cli: $(ARV)
-	@set -e; for t in $(sort $(wildcard tests/cli/*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t; done
+	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t; done
 
 test: test-unit test-cli
 
