@@ -85,7 +85,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJ) $(SRC_OBJ) $(LIBARV)
 	    $< $(TEST_SUPPORT_OBJ) $(SRC_OBJ) $(LIBARV) -o $@ $(LDFLAGS_ALL) $(CHECK_LIBS) $(PKG_LIBS) -lm -lpthread
 
 test-unit: $(TEST_BIN)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=no $$t; done
+	@f=0; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=no $$t || f=$$((f+1)); done; test $$f = 0 || { echo "$$f unit test program(s) failed"; exit 1; }
 
 test-cli: $(ARV)
 	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t; done

@@ -23,11 +23,11 @@ void arv_ref_depthwise_f32(const arv_conv_geom *g, const float *in,
             float *o_px = out + ((size_t)r * (size_t)g->out_w + (size_t)ox) *
                                     (size_t)out_c;
 
-            /* The output pixel is the accumulator: each channel still sums
-             * its taps in TFLite's (ky, kx) order, while the channel loop
-             * stays innermost and contiguous in both weights and output. */
+            /* The output pixel is the accumulator, seeded with the bias as
+             * XNNPACK does; each channel sums its taps in (ky, kx) order
+             * while the channel loop stays innermost and contiguous. */
             for (int oc = 0; oc < out_c; oc++)
-                o_px[oc] = 0.0f;
+                o_px[oc] = bias ? bias[oc] : 0.0f;
             for (int ky = ky0; ky < ky1; ky++) {
                 const float *in_y =
                     in_b + (size_t)(y0 + ky * g->dil_h) * in_row;
@@ -45,10 +45,8 @@ void arv_ref_depthwise_f32(const arv_conv_geom *g, const float *in,
                     }
                 }
             }
-            for (int oc = 0; oc < out_c; oc++) {
-                const float bv = bias ? bias[oc] : 0.0f;
-                o_px[oc] = arv_ref_act(o_px[oc] + bv, g->act_min, g->act_max);
-            }
+            for (int oc = 0; oc < out_c; oc++)
+                o_px[oc] = arv_ref_act(o_px[oc], g->act_min, g->act_max);
         }
     }
 }
