@@ -23,13 +23,26 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 BUILD    := build-san
 endif
 
-PKGS        := libcjson
+# Libraries of src/ and cmd/ (lib/ uses none of them).
+PKGS        := libcjson libpng libjpeg libavformat libavcodec libswscale libavutil
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpng16 -ljpeg -lavformat -lavcodec -lswscale -lavutil)
 CHECK_CFLAGS:= $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
 
-LIB_SRC := $(sort $(shell find lib -name '*.c'))
+# Per-ISA kernels: each directory is built only for its architecture, each
+# file with its own -m flags; the rest of lib/ gets no -m/-march flags, so
+# the library runs on any x86-64 and picks the table at run time.
+TARGET_ARCH_NAME := $(shell $(CC) -dumpmachine 2>/dev/null)
+ISA_DIRS_ALL := lib/kernels/x86 lib/kernels/arm
+ifneq (,$(findstring x86_64,$(TARGET_ARCH_NAME)))
+ISA_SRC := $(wildcard lib/kernels/x86/*.c)
+DEFS    += -DARV_HAVE_X86_KERNELS
+else ifneq (,$(findstring aarch64,$(TARGET_ARCH_NAME)))
+ISA_SRC := $(wildcard lib/kernels/arm/*.c)
+DEFS    += -DARV_HAVE_NEON_KERNELS
+endif
+LIB_SRC := $(sort $(filter-out $(addsuffix /%,$(ISA_DIRS_ALL)),$(shell find lib -name '*.c')) $(ISA_SRC))
 SRC_SRC := $(sort $(shell find src -name '*.c'))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TEST_SRC:= $(sort $(wildcard tests/unit/test_*.c))
@@ -61,7 +74,11 @@ $(LIBARV): $(LIB_OBJ)
 # lib/ sees only libc, libm, pthreads and its own headers.
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Ilib -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(ISA_FLAGS) -Ilib -MMD -MP -c $< -o $@
+
+# ISA flags come last so that a CFLAGS=-march=... cannot take them away.
+$(BUILD)/lib/kernels/x86/avx2_%.o: ISA_FLAGS := -mavx2 -mfma -mf16c
+$(BUILD)/lib/kernels/x86/avx512_%.o: ISA_FLAGS := -mavx512f -mavx512bw -mavx512vl -mavx512dq -mfma -mf16c -mavx2
 
 $(BUILD)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -105,12 +122,17 @@ demo: all
 	scripts/demo
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+# Every target links lib/ and the src/ objects (the media targets need
+# src/media and, through it, libjpeg, libpng and libav*), all built by clang
+# with the fuzzer's sanitizers; the system libraries are not instrumented.
+FUZZ_SRC_OBJ := $(SRC_SRC:%.c=build-fuzz/%.o)
 fuzz:
-	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/lib/libarv.a
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g" SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/lib/libarv.a $(FUZZ_SRC_OBJ)
 	@mkdir -p build-fuzz/fuzz
 	@for f in $(wildcard tests/fuzz/fuzz_*.c); do n=$$(basename $$f .c); \
 	  echo "clang $$f -> build-fuzz/fuzz/$$n"; \
-	  clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Ilib $$f build-fuzz/lib/libarv.a -lm -lpthread -o build-fuzz/fuzz/$$n || exit 1; done
+	  clang $(WARN) $(DEFS) -O1 -g -fsanitize=fuzzer,address,undefined -Ilib -Isrc -Itests $(PKG_CFLAGS) \
+	    $$f $(FUZZ_SRC_OBJ) build-fuzz/lib/libarv.a $(PKG_LIBS) -lm -lpthread -o build-fuzz/fuzz/$$n || exit 1; done
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \

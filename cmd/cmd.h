@@ -14,7 +14,8 @@ typedef struct arv_command {
     void (*usage)(FILE *fp);
 } arv_command;
 
-extern const arv_command arv_cmd_inspect, arv_cmd_run;
+extern const arv_command arv_cmd_inspect, arv_cmd_run, arv_cmd_bench;
+extern const arv_command arv_cmd_segment;
 
 /* "arv NAME: " prefixed one-line error on stderr. */
 void cmd_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -149,7 +149,9 @@ arv_status arv_graph_fold_constants(arv_graph *g, const arv_limits *lim, char *e
             continue;
         arv_gtensor *in = &g->tensors[n->in[0]];
         arv_gtensor *out = &g->tensors[n->out[0]];
-        if (!in->const_data || out->is_output)
+        /* A DEQUANTIZE feeding a model output may run at invoke instead;
+         * DENSIFY has no invoke-time kernel, so it always folds. */
+        if (!in->const_data || (out->is_output && n->op != TFL_DENSIFY))
             continue;
         if (n->op == TFL_DENSIFY) {
             size_t elem = arv_dtype_size(in->t.type);

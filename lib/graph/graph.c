@@ -30,6 +30,12 @@ void arv_set_err(char *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, ARV_ERR_LEN, fmt, ap);
     va_end(ap);
+    /* Messages quote names from the file, which may hold any byte; keep
+     * them one printable line so a model cannot forge output lines or
+     * terminal escapes in a caller's log. */
+    for (char *p = err; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
 }
 
 void arv_graph_free(arv_graph *g)

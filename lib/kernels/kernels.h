@@ -116,9 +116,28 @@ typedef struct arv_kernel_table {
      * out [n][h*b][w*b][c]. */
     void (*depth_to_space)(int batch, int in_h, int in_w, int in_c, int block,
                            const float *in, float *out);
+
+    /* Optional CONV_2D with weights packed once, when the interpreter is
+     * created, into the layout this table's microkernels read. NULL in a
+     * table without it (generic). conv2d_packed_size returns 0 for a
+     * geometry the packed path does not take (then conv2d runs); otherwise
+     * the bytes conv2d_pack fills from OHWI weights and the bias (may be
+     * NULL). The buffer is 64-byte aligned. conv2d_packed computes output
+     * rows [row_begin, row_end) exactly as conv2d would, bias included. */
+    size_t (*conv2d_packed_size)(const arv_conv_geom *g);
+    void (*conv2d_pack)(const arv_conv_geom *g, const float *w,
+                        const float *bias, void *packed);
+    void (*conv2d_packed)(const arv_conv_geom *g, const float *in,
+                          const void *packed, float *out, int row_begin,
+                          int row_end);
 } arv_kernel_table;
 
 extern const arv_kernel_table arv_kernels_generic;
+/* Per-ISA tables; each exists only in builds for its architecture, and
+ * lib/runtime/cpu.c hands one out only when the CPU and OS support it. */
+extern const arv_kernel_table arv_kernels_avx2;
+extern const arv_kernel_table arv_kernels_avx512;
+extern const arv_kernel_table arv_kernels_neon;
 
 /* IEEE half -> float (all values incl. subnormals, inf, NaN). */
 float arv_fp16_to_f32(uint16_t h);

@@ -148,7 +148,15 @@ static arv_status read_tensors(arv_model *m, const fb_table *sg,
         if (esz == 0)
             ERR(ARV_ERR_UNSUPPORTED, "tensor %u '%s': type %s not supported", i,
                 gt->t.name, arv_dtype_name(gt->t.type));
-        if (elems == SIZE_MAX || elems > m->lim.max_tensor_bytes / esz)
+        /* A zero dimension empties a tensor whatever its other dimensions
+         * say; bound those too, so that no op's shape arithmetic meets a
+         * dimension that no tensor within the limit could have. */
+        size_t span = 1;
+        for (uint32_t d = 0; d < shape.n; d++) {
+            size_t v = gt->t.dims[d] ? (size_t)gt->t.dims[d] : 1;
+            span = span > SIZE_MAX / v ? SIZE_MAX : span * v;
+        }
+        if (elems == SIZE_MAX || span > m->lim.max_tensor_bytes / esz)
             ERR(ARV_ERR_LIMIT, "tensor %u '%s': too large (limit %zu bytes)", i,
                 gt->t.name, m->lim.max_tensor_bytes);
         gt->t.bytes = elems * esz;
@@ -192,6 +200,17 @@ static arv_status read_tensors(arv_model *m, const fb_table *sg,
                     ERR(ARV_ERR_FORMAT, "tensor %u '%s': buffer holds %llu bytes, shape needs %zu",
                         i, gt->t.name, (unsigned long long)n, gt->t.bytes);
                 gt->const_data = p;
+                /* Kernels and ops read constants through typed pointers;
+                 * FlatBuffers promise no alignment, so copy data that a
+                 * file (or the caller's buffer) leaves misaligned. */
+                if ((uintptr_t)p % esz != 0) {
+                    void *copy = malloc(n ? (size_t)n : 1);
+                    if (!copy)
+                        ERR(ARV_ERR_NOMEM, "tensor %u '%s': out of memory", i, gt->t.name);
+                    memcpy(copy, p, (size_t)n);
+                    gt->const_data = copy;
+                    gt->owned = 1;
+                }
                 if (gt->sparsity)
                     gt->t.bytes = (size_t)n;  /* compressed values */
             }

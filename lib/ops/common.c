@@ -1,5 +1,6 @@
 /* common.c — helpers shared by the op files: activation ranges, TFLite's
  * padding arithmetic, option parsing, shape checks. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,29 +24,38 @@ const char *arv_act_name(int act)
     return act >= 0 && act < 6 ? names[act] : "?";
 }
 
+/* Sizes, strides and dilations come from the file and may be anything up
+ * to INT_MAX, so the arithmetic is 64-bit. An effective kernel extent over
+ * INT_MAX / 2 gives -1, which no stored output dimension matches: beyond
+ * it, a kernel's int window arithmetic (padding plus dilation) overflows. */
 int arv_conv_out_size(int padding, int in, int k, int stride, int dil)
 {
-    int eff = (k - 1) * dil + 1;
-    if (stride <= 0)
+    int64_t eff = ((int64_t)k - 1) * dil + 1;
+    if (stride <= 0 || eff > INT_MAX / 2)
         return -1;
-    if (padding == TFL_PAD_SAME)
-        return (in + stride - 1) / stride;
-    return in >= eff ? (in - eff) / stride + 1 : 0;
+    int64_t out = padding == TFL_PAD_SAME ? ((int64_t)in + stride - 1) / stride
+                  : in >= eff ? (in - eff) / stride + 1 : 0;
+    return out > INT_MAX ? -1 : (int)out;
 }
 
 int arv_conv_pad_before(int padding, int in, int k, int stride, int dil, int out)
 {
     if (padding != TFL_PAD_SAME)
         return 0;
-    int eff = (k - 1) * dil + 1;
-    int total = (out - 1) * stride + eff - in;
-    return total > 0 ? total / 2 : 0;
+    int64_t eff = ((int64_t)k - 1) * dil + 1;
+    int64_t total = ((int64_t)out - 1) * stride + eff - in;
+    return total > 0 ? (int)(total / 2 < INT_MAX ? total / 2 : INT_MAX) : 0;
 }
 
 arv_status arv_check_out_shape(arv_graph *g, const arv_node *n, int oi,
                                const int *dims, int ndim, char *err)
 {
     arv_gtensor *t = &g->tensors[n->out[oi]];
+    /* Every op that gets its output shape checked here writes float32,
+     * except DENSIFY, which keeps (and checks) its input's type; a stored
+     * type with smaller elements would make the kernel overrun the arena. */
+    if (n->op != TFL_DENSIFY && t->t.type != ARV_FLOAT32)
+        return arv_expect_f32(g, n, n->out[oi], "output", err);
     int same = t->t.ndim == ndim;
     for (int d = 0; same && d < ndim; d++)
         same = t->t.dims[d] == dims[d];

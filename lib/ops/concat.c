@@ -1,4 +1,5 @@
 /* concat.c — CONCATENATION along any axis (negative counts from the end). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "ops/ops.h"
@@ -21,9 +22,9 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
         return ARV_ERR_UNSUPPORTED;
     }
     int dims[ARV_MAX_DIMS];
+    int64_t cat = 0;
     for (int d = 0; d < t0->ndim; d++)
         dims[d] = t0->dims[d];
-    dims[axis] = 0;
     for (int i = 0; i < n->n_in; i++) {
         if ((s = arv_expect_f32(g, n, n->in[i], "input", err)))
             return s;
@@ -34,8 +35,14 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
                             n->model_index, i);
                 return ARV_ERR_SHAPE;
             }
-        dims[axis] += t->dims[axis];
+        cat += t->dims[axis];
     }
+    if (cat > INT_MAX) {
+        arv_set_err(err, "operator %d (CONCATENATION): concatenated dimension too large",
+                    n->model_index);
+        return ARV_ERR_SHAPE;
+    }
+    dims[axis] = (int)cat;
     if ((s = arv_check_out_shape(g, n, 0, dims, t0->ndim, err)))
         return s;
     snprintf(n->params_str, sizeof n->params_str, "axis %d, %d inputs", n->p.axis, n->n_in);

@@ -41,14 +41,35 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+typedef struct conv_job {
+    const arv_kernel_table *k;
+    arv_conv_geom geo;
+    const float *in, *w, *bias;
+    const void *packed;
+    float *out;
+} conv_job;
+
+static void conv_rows(void *ctx, int b, int e)
+{
+    const conv_job *j = ctx;
+    if (j->packed)
+        j->k->conv2d_packed(&j->geo, j->in, j->packed, j->out, b, e);
+    else
+        j->k->conv2d(&j->geo, j->in, j->w, j->bias, j->out, b, e);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
-    arv_conv_geom geo;
+    conv_job j;
     const arv_tensor *out = x_t(x, n->out[0]);
-    arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), out, &n->p, 0, &geo);
-    const float *bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
-    x->k->conv2d(&geo, x_f32(x, n->in[0]), x_f32(x, n->in[1]), bias,
-                 x_f32(x, n->out[0]), 0, geo.batch * geo.out_h);
+    arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), out, &n->p, 0, &j.geo);
+    j.k = x->k;
+    j.in = x_f32(x, n->in[0]);
+    j.w = x_f32(x, n->in[1]);
+    j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
+    j.packed = arv_exec_packed(x, n);
+    j.out = x_f32(x, n->out[0]);
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, conv_rows, &j);
 }
 
 const arv_op_def arv_op_conv2d = {TFL_CONV_2D, "CONV_2D", 6, 2, 3, 1, prepare, eval};

@@ -1,4 +1,5 @@
 /* depth_to_space.c — DEPTH_TO_SPACE (NHWC, DCR order as TFLite). */
+#include <limits.h>
 #include <stdio.h>
 #include "ops/ops.h"
 #include "model/tflite_schema.h"
@@ -12,8 +13,10 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
         return s;
     const arv_tensor *in = T(n->in[0]);
     int b = n->p.block_size;
-    if (in->ndim != 4 || b < 1 || b > 64 || in->dims[3] % (b * b)) {
-        arv_set_err(err, "operator %d (DEPTH_TO_SPACE): block %d does not divide depth", n->model_index, b);
+    if (in->ndim != 4 || b < 1 || b > 64 || in->dims[3] % (b * b) ||
+        (int64_t)in->dims[1] * b > INT_MAX || (int64_t)in->dims[2] * b > INT_MAX) {
+        arv_set_err(err, "operator %d (DEPTH_TO_SPACE): block %d does not divide the depth "
+                    "or makes the output too large", n->model_index, b);
         return ARV_ERR_UNSUPPORTED;
     }
     int dims[4] = {in->dims[0], in->dims[1] * b, in->dims[2] * b, in->dims[3] / (b * b)};

@@ -42,13 +42,29 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+typedef struct dw_job {
+    const arv_kernel_table *k;
+    arv_conv_geom geo;
+    const float *in, *w, *bias;
+    float *out;
+} dw_job;
+
+static void dw_rows(void *ctx, int b, int e)
+{
+    const dw_job *j = ctx;
+    j->k->depthwise(&j->geo, j->in, j->w, j->bias, j->out, b, e);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
-    arv_conv_geom geo;
-    arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->out[0]), &n->p, 1, &geo);
-    const float *bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
-    x->k->depthwise(&geo, x_f32(x, n->in[0]), x_f32(x, n->in[1]), bias,
-                    x_f32(x, n->out[0]), 0, geo.batch * geo.out_h);
+    dw_job j;
+    arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->out[0]), &n->p, 1, &j.geo);
+    j.k = x->k;
+    j.in = x_f32(x, n->in[0]);
+    j.w = x_f32(x, n->in[1]);
+    j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
+    j.out = x_f32(x, n->out[0]);
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, dw_rows, &j);
 }
 
 const arv_op_def arv_op_depthwise = {TFL_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 6, 2, 3, 1,

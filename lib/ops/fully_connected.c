@@ -1,4 +1,5 @@
 /* fully_connected.c — FULLY_CONNECTED: [.., I] x [O, I]^T + bias. */
+#include <limits.h>
 #include <stdio.h>
 #include "ops/ops.h"
 #include "model/tflite_schema.h"
@@ -17,7 +18,9 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     const arv_tensor *in = T(n->in[0]), *w = T(n->in[1]);
     float lo, hi;
     if (w->ndim != 2 || w->dims[1] < 1 || n->p.weights_format != 0 ||
-        !arv_act_range(n->p.act, &lo, &hi) || arv_tensor_elems(in) % (size_t)w->dims[1]) {
+        !arv_act_range(n->p.act, &lo, &hi) || arv_tensor_elems(in) % (size_t)w->dims[1] ||
+        arv_tensor_elems(in) / (size_t)w->dims[1] > INT_MAX ||
+        (n->p.keep_dims && in->ndim < 1)) {
         arv_set_err(err, "operator %d (FULLY_CONNECTED): unsupported shapes or options",
                     n->model_index);
         return ARV_ERR_UNSUPPORTED;

@@ -8,14 +8,32 @@
 #include "graph/graph.h"
 #include "kernels/kernels.h"
 #include "model/flatbuf.h"
+#include "runtime/threadpool.h"
 
-/* What eval sees: the graph (tensor data pointers set by the interpreter)
- * and the kernel table chosen for this interpreter. */
+/* What eval sees: the graph (tensor data pointers set by the interpreter),
+ * the kernel table chosen for this interpreter, its thread pool and the
+ * weights packed for this table at interpreter creation. */
 typedef struct arv_exec {
     const arv_graph *g;
     arv_tensor *t;              /* interpreter's tensor views, data set */
     const arv_kernel_table *k;
+    arv_pool *pool;             /* NULL: run on the calling thread */
+    void *const *packed;        /* per node index, NULL where none */
 } arv_exec;
+
+/* fn(ctx, b, e) over [0, n) split across the interpreter's threads; ranges
+ * under min_chunk items are not worth a thread. */
+static inline void arv_exec_split(const arv_exec *x, int n, int min_chunk, arv_pool_fn fn,
+                                  void *ctx)
+{
+    arv_pool_run(x->pool, n, min_chunk, fn, ctx);
+}
+
+/* The packed weights of node n for this kernel table, or NULL. */
+static inline const void *arv_exec_packed(const arv_exec *x, const arv_node *n)
+{
+    return x->packed ? x->packed[n - x->g->nodes] : NULL;
+}
 
 typedef struct arv_op_def {
     int op;

@@ -1,4 +1,5 @@
 /* pad.c — PAD with zeros; paddings must be a constant int32 [rank, 2]. */
+#include <limits.h>
 #include <stdio.h>
 #include "ops/ops.h"
 #include "model/tflite_schema.h"
@@ -38,7 +39,13 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     int dims[ARV_MAX_DIMS];
     for (int d = 0; d < in->ndim; d++) {
         int k = d + 4 - in->ndim;
-        dims[d] = in->dims[d] + before[k] + after[k];
+        int64_t v = (int64_t)in->dims[d] + before[k] + after[k];
+        if (v > INT_MAX) {
+            arv_set_err(err, "operator %d (PAD): padded dimension %d too large",
+                        n->model_index, d);
+            return ARV_ERR_SHAPE;
+        }
+        dims[d] = (int)v;
     }
     if ((s = arv_check_out_shape(g, n, 0, dims, in->ndim, err)))
         return s;

@@ -48,18 +48,31 @@ static void geom(const arv_exec *x, const arv_node *n, arv_pool_geom *p)
     arv_act_range(n->p.act, &p->act_min, &p->act_max);
 }
 
+typedef struct pool_job {
+    void (*fn)(const arv_pool_geom *, const float *, float *, int, int);
+    arv_pool_geom p;
+    const float *in;
+    float *out;
+} pool_job;
+
+static void pool_rows(void *ctx, int b, int e)
+{
+    const pool_job *j = ctx;
+    j->fn(&j->p, j->in, j->out, b, e);
+}
+
 static void eval_max(const arv_exec *x, const arv_node *n)
 {
-    arv_pool_geom p;
-    geom(x, n, &p);
-    x->k->max_pool(&p, x_f32(x, n->in[0]), x_f32(x, n->out[0]), 0, p.batch * p.out_h);
+    pool_job j = {x->k->max_pool, {0}, x_f32(x, n->in[0]), x_f32(x, n->out[0])};
+    geom(x, n, &j.p);
+    arv_exec_split(x, j.p.batch * j.p.out_h, 1, pool_rows, &j);
 }
 
 static void eval_avg(const arv_exec *x, const arv_node *n)
 {
-    arv_pool_geom p;
-    geom(x, n, &p);
-    x->k->avg_pool(&p, x_f32(x, n->in[0]), x_f32(x, n->out[0]), 0, p.batch * p.out_h);
+    pool_job j = {x->k->avg_pool, {0}, x_f32(x, n->in[0]), x_f32(x, n->out[0])};
+    geom(x, n, &j.p);
+    arv_exec_split(x, j.p.batch * j.p.out_h, 1, pool_rows, &j);
 }
 
 const arv_op_def arv_op_max_pool = {TFL_MAX_POOL_2D, "MAX_POOL_2D", 3, 1, 1, 1, prepare, eval_max};

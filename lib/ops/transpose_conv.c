@@ -3,6 +3,7 @@
  * MediaPipe's custom Convolution2DTransposeBias (inputs: input, weights,
  * bias; output size from its own formula, see research notes §6). Both use
  * OHWI weights and the same kernel. */
+#include <limits.h>
 #include <stdio.h>
 #include "ops/ops.h"
 #include "model/tflite_schema.h"
@@ -102,12 +103,32 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
                         n->model_index);
             return ARV_ERR_SHAPE;
         }
+        /* A transposed conv undoes the conv with the same options, which
+         * must take output_shape back to the input; the kernel relies on it
+         * to keep (input - 1) * stride within the output. */
+        if (arv_conv_out_size(n->p.padding, dims[1], w->dims[1], n->p.stride_h, 1) !=
+                in->dims[1] ||
+            arv_conv_out_size(n->p.padding, dims[2], w->dims[2], n->p.stride_w, 1) !=
+                in->dims[2]) {
+            arv_set_err(err, "operator %d (TRANSPOSE_CONV): output_shape %dx%d does not "
+                        "match input %dx%d at stride %dx%d", n->model_index, dims[1], dims[2],
+                        in->dims[1], in->dims[2], n->p.stride_h, n->p.stride_w);
+            return ARV_ERR_SHAPE;
+        }
     } else {
+        /* 64-bit: the strides are the file's, up to INT_MAX. */
+        int64_t oh = (int64_t)n->p.stride_h * (in->dims[1] - 1) + w->dims[1] -
+                     mp_pad_total(n->p.padding, in->dims[1], w->dims[1], n->p.stride_h);
+        int64_t ow = (int64_t)n->p.stride_w * (in->dims[2] - 1) + w->dims[2] -
+                     mp_pad_total(n->p.padding, in->dims[2], w->dims[2], n->p.stride_w);
+        if (oh < 0 || oh > INT_MAX || ow < 0 || ow > INT_MAX) {
+            arv_set_err(err, "operator %d (%s): output size out of range", n->model_index,
+                        n->def->name);
+            return ARV_ERR_SHAPE;
+        }
         dims[0] = in->dims[0];
-        dims[1] = n->p.stride_h * (in->dims[1] - 1) + w->dims[1] -
-                  mp_pad_total(n->p.padding, in->dims[1], w->dims[1], n->p.stride_h);
-        dims[2] = n->p.stride_w * (in->dims[2] - 1) + w->dims[2] -
-                  mp_pad_total(n->p.padding, in->dims[2], w->dims[2], n->p.stride_w);
+        dims[1] = (int)oh;
+        dims[2] = (int)ow;
         dims[3] = w->dims[0];
     }
     if ((s = arv_check_out_shape(g, n, 0, dims, 4, err)))

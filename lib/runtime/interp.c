@@ -9,6 +9,8 @@
 #include "ops/ops.h"
 #include "runtime/cpu.h"
 #include "runtime/plan.h"
+#include "runtime/threadpool.h"
+#include "model/tflite_schema.h"
 
 struct arv_interp {
     const arv_model *m;
@@ -17,6 +19,8 @@ struct arv_interp {
     size_t arena_bytes;
     const arv_kernel_table *k;
     int threads;
+    arv_pool *pool;           /* NULL when single-threaded */
+    void **packed;            /* per node: weights packed for k, or NULL */
     int profiling;
     arv_profile prof;
     arv_profile_entry *entries;
@@ -31,6 +35,47 @@ arv_status arv_model_plan_arena(const arv_model *m, size_t *bytes)
     arv_status s = arv_plan_arena(&m->g, off, bytes, NULL);
     free(off);
     return s;
+}
+
+/* Weights of every CONV_2D with constant filter (and bias) packed once into
+ * the layout this table's microkernels read, so invoke never repacks. */
+static arv_status pack_weights(arv_interp *it, char *err)
+{
+    const arv_graph *g = &it->m->g;
+    if (!it->k->conv2d_packed_size)
+        return ARV_OK;
+    it->packed = calloc((size_t)g->n_nodes + 1, sizeof *it->packed);
+    if (!it->packed) {
+        arv_set_err(err, "out of memory");
+        return ARV_ERR_NOMEM;
+    }
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *n = &g->nodes[i];
+        if (n->folded || n->op != TFL_CONV_2D || !g->tensors[n->in[1]].const_data)
+            continue;
+        const int has_bias = n->n_in > 2 && n->in[2] >= 0;
+        if (has_bias && !g->tensors[n->in[2]].const_data)
+            continue;
+        arv_conv_geom geo;
+        arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0,
+                           &geo);
+        size_t bytes = it->k->conv2d_packed_size(&geo);
+        if (!bytes)
+            continue;
+        if (bytes > it->m->lim.max_tensor_bytes * 2) {
+            arv_set_err(err, "operator %d: packed weights of %zu bytes exceed the limit",
+                        n->model_index, bytes);
+            return ARV_ERR_LIMIT;
+        }
+        it->packed[i] = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+        if (!it->packed[i]) {
+            arv_set_err(err, "out of memory packing weights");
+            return ARV_ERR_NOMEM;
+        }
+        it->k->conv2d_pack(&geo, g->tensors[n->in[1]].const_data,
+                           has_bias ? g->tensors[n->in[2]].const_data : NULL, it->packed[i]);
+    }
+    return ARV_OK;
 }
 
 arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp **out, char *err)
@@ -95,6 +140,15 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
         }
     }
     free(off);
+    if (it->threads > 1 && !(it->pool = arv_pool_new(it->threads))) {
+        arv_set_err(err, "cannot start %d threads", it->threads);
+        arv_interp_free(it);
+        return ARV_ERR_NOMEM;
+    }
+    if ((s = pack_weights(it, err)) != ARV_OK) {
+        arv_interp_free(it);
+        return s;
+    }
     int e = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const arv_node *n = &g->nodes[i];
@@ -115,6 +169,11 @@ void arv_interp_free(arv_interp *it)
 {
     if (!it)
         return;
+    arv_pool_free(it->pool);
+    if (it->packed)
+        for (int i = 0; i < it->m->g.n_nodes; i++)
+            free(it->packed[i]);
+    free(it->packed);
     free(it->arena);
     free(it->t);
     free(it->entries);
@@ -152,7 +211,7 @@ static double now_ms(void)
 arv_status arv_interp_invoke(arv_interp *it)
 {
     const arv_graph *g = &it->m->g;
-    arv_exec x = {g, it->t, it->k};
+    arv_exec x = {g, it->t, it->k, it->pool, it->packed};
     int e = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const arv_node *n = &g->nodes[i];

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "model/tflite_model.h"
+#include "model/tflite_schema.h"
 #include "ops/ops.h"
 
 #define ERR(st, ...) do { arv_set_err(err, __VA_ARGS__); return (st); } while (0)
@@ -50,6 +51,12 @@ static arv_status build(arv_model *m, char *err)
             if (n->in[k] < 0)
                 ERR(ARV_ERR_FORMAT, "operator %d (%s): required input %d is absent", i,
                     n->def->name, k);
+        /* A sparse tensor's bytes are its compressed values, not its shape;
+         * only DENSIFY knows how to read them. */
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && g->tensors[n->in[k]].sparsity && n->op != TFL_DENSIFY)
+                ERR(ARV_ERR_UNSUPPORTED, "operator %d (%s): input %d '%s' is sparse; only "
+                    "DENSIFY can read it", i, n->def->name, k, g->tensors[n->in[k]].t.name);
         if ((s = n->def->prepare(g, n, err)) != ARV_OK)
             return s;
     }
@@ -57,6 +64,10 @@ static arv_status build(arv_model *m, char *err)
         if (g->tensors[g->inputs[i]].const_data)
             ERR(ARV_ERR_FORMAT, "model input %d '%s' has constant data", i,
                 g->tensors[g->inputs[i]].t.name);
+    for (int i = 0; i < g->n_outputs; i++)
+        if (g->tensors[g->outputs[i]].sparsity)
+            ERR(ARV_ERR_UNSUPPORTED, "model output %d '%s' is sparse", i,
+                g->tensors[g->outputs[i]].t.name);
     if ((s = arv_graph_fold_constants(g, &m->lim, err)) != ARV_OK)
         return s;
 

@@ -52,10 +52,15 @@ void fm_run(const uint8_t *data, size_t size, fm_result *r)
     arv_model *m = NULL;
     arv_interp *it = NULL;
     memset(r, 0, sizeof *r);
-    fm_limits(&lim);
     /* An empty input must reach the loader as "0 bytes", not as NULL. */
+    if (!data)
+        data = empty;
+    r->wide_status = arv_model_open_buffer(data, size, NULL, &m, r->wide_err);
+    arv_model_close(m);
+    m = NULL;
+    fm_limits(&lim);
     r->stage = FM_OPEN;
-    r->status = arv_model_open_buffer(data ? (const void *)data : empty, size, &lim, &m, r->err);
+    r->status = arv_model_open_buffer(data, size, &lim, &m, r->err);
     if (r->status != ARV_OK)
         return;
     arv_options opt = {.num_threads = 1};
@@ -95,17 +100,23 @@ void fm_run(const uint8_t *data, size_t size, fm_result *r)
     arv_model_close(m);
 }
 
-const char *fm_contract(const fm_result *r)
+static const char *contract(arv_status s, const char *err)
 {
-    if (r->status == ARV_OK)
+    if (s == ARV_OK)
         return NULL;
-    if (!r->err[0])
+    if (!err[0])
         return "failure without an error message";
-    if (strnlen(r->err, sizeof r->err) == sizeof r->err)
+    if (!memchr(err, 0, ARV_ERR_LEN))
         return "error message not terminated";
-    for (const char *p = r->err; *p; p++)
+    for (const char *p = err; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return *p == '\n' ? "error message has more than one line"
                               : "error message has a control character";
     return NULL;
+}
+
+const char *fm_contract(const fm_result *r)
+{
+    const char *c = contract(r->status, r->err);
+    return c ? c : contract(r->wide_status, r->wide_err);
 }

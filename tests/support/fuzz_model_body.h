@@ -26,23 +26,30 @@ typedef enum fm_stage {
 } fm_stage;
 
 typedef struct fm_result {
+    /* The full run, with fm_limits(). */
     arv_status status;      /* of the failing call, ARV_OK when FM_DONE */
     fm_stage stage;
     int invoked;            /* invoke ran (0: failed earlier or too costly) */
     uint64_t work;          /* the estimate compared with FM_MAX_WORK */
     char err[ARV_ERR_LEN];  /* message of the failing call, "" on success */
+    /* Opening only, with the library's default limits (NULL): tensors up to
+     * 512 MiB reach the op layer's shape arithmetic with dimensions that the
+     * small limits above stop early. */
+    arv_status wide_status;
+    char wide_err[ARV_ERR_LEN];
 } fm_result;
 
-/* The limits the fuzzer loads with: small enough that no input can make a
- * run allocate more than a few hundred MiB. */
+/* The limits of the full run: small enough that no input can make it
+ * allocate more than a few hundred MiB or run for long. */
 void fm_limits(arv_limits *lim);
 
-/* Load data[0..size) and, if that works, build an interpreter with one
- * thread, zero the float inputs and invoke once; free everything. */
+/* Open data[0..size) with default limits and close it; then open it with
+ * fm_limits() and, if that works, build an interpreter with one thread,
+ * zero the float inputs and invoke once; free everything. */
 void fm_run(const uint8_t *data, size_t size, fm_result *r);
 
-/* NULL if r keeps the error contract of arv.h: a failure comes with a
- * non-empty message of one line without control characters. Otherwise a
+/* NULL if both opens keep the error contract of arv.h: a failure comes with
+ * a non-empty message of one line without control characters. Otherwise a
  * static description of the breach. */
 const char *fm_contract(const fm_result *r);
 

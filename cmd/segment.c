@@ -1,0 +1,957 @@
+/* segment.c — `arv segment`: portrait segmentation and matting of images
+ * and video. Wires the frame loop (media/loop.h) to the selfie segmentation
+ * pipeline (tasks/segment.h):
+ *   decode thread     source: images, directories, @lists, stdin, videos
+ *   inference thread  process(): model, upsampling, temporal smoothing, matte
+ *   calling thread    emit(): masks, cut-outs, composites, JSON, evaluation
+ * Output names follow the input: OUTDIR/<stem>.mask.png, <stem>.cutout.png,
+ * <stem>.bg.png (background replaced), <stem>.blur.png (background blurred);
+ * videos give <stem>.mask.mp4, <stem>.bg.mp4, <stem>.blur.mp4. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+#include "arv.h"
+#include "cmd.h"
+#include "image/composite.h"
+#include "image/resize.h"
+#include "media/image_io.h"
+#include "media/loop.h"
+#include "media/png.h"
+#include "media/source.h"
+#include "media/video_out.h"
+#include "media/y4m.h"
+#include "tasks/segment.h"
+
+#define CMD "segment"
+
+enum { OUT_MASK, OUT_CUTOUT, OUT_COMPOSITE, N_OUT };
+static const char *const out_suffix[N_OUT] = {"mask", "cutout", NULL};
+
+typedef enum { DEST_DIR, DEST_FILE, DEST_STDOUT } dest_kind;
+
+typedef struct seg_opts {
+    int want[N_OUT];
+    const char *background;     /* IMAGE path or #rrggbb */
+    float blur;                 /* > 0: blur the background */
+    const char *out;            /* -o */
+    int json;
+    arv_seg_model model;
+    arv_matte_opts matte;
+    float harmonize;            /* < 0: off */
+    float smooth;               /* video temporal smoothing ratio */
+    int no_exif;
+    int threads;
+    const char *isa;
+    const char *eval_dir;
+    arv_gt_spec gt;
+    int progress;               /* loop progress mode */
+    int sequential;
+} seg_opts;
+
+/* One row of the evaluation table. */
+typedef struct eval_row {
+    char name[256];
+    int is_video;
+    int has_gt;
+    arv_seg_counts counts;
+    double flicker;
+    int64_t frames;
+} eval_row;
+
+typedef struct seg_ctx {
+    seg_opts o;
+    dest_kind dest;
+    int n_inputs;
+    /* inference side */
+    arv_segmenter *seg;
+    arv_seg_smoother smoother;
+    arv_fimage small;
+    arv_seg_model model;        /* of the current input */
+    /* output side */
+    int has_bg_image;
+    arv_image bg_image, bg_scaled;
+    uint8_t bg_colour[3];
+    int is_video;
+    char name[1024];            /* the current input */
+    char stem[256];
+    char path[N_OUT][4096];
+    arv_video_out *vout[N_OUT];
+    arv_y4m_writer *y4m;
+    arv_seg_flicker flicker;
+    int64_t frames;
+    eval_row *rows;
+    int n_rows, cap_rows;
+    char **used;                /* output paths written in this run */
+    int n_used, cap_used;
+} seg_ctx;
+
+typedef struct seg_result {
+    arv_fimage alpha;
+    arv_seg_stats st;
+    arv_seg_model model;
+} seg_result;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: arv segment [options] INPUT...\n\n"
+            "Portrait segmentation (MediaPipe Selfie Segmentation) of images and video:\n"
+            "person masks, cut-outs, background replacement or blur, per-frame statistics,\n"
+            "evaluation against ground-truth masks. INPUT is an image (JPEG/PNG), a\n"
+            "directory of images, @LIST (a file of paths), a video, or - (stdin: an image\n"
+            "or a y4m stream). Without an output option, --mask is written.\n\n"
+            "outputs (any combination):\n"
+            "  -m, --mask                the mask as an 8-bit PNG at the input's size\n"
+            "                            (OUT/<stem>.mask.png; video: <stem>.mask.mp4)\n"
+            "  -c, --cutout              the person on transparency, RGBA PNG (<stem>.cutout.png)\n"
+            "  -b, --background IMAGE|#rrggbb\n"
+            "                            replace the background with a picture (scaled to\n"
+            "                            cover the frame) or a colour (<stem>.bg.png / .mp4)\n"
+            "  -B, --blur SIGMA          blur the background, gaussian sigma in pixels\n"
+            "                            (<stem>.blur.png / .mp4)\n"
+            "  -j, --json                JSON Lines on stdout, one object per frame\n"
+            "  -o, --output DIR|FILE|-   output directory (default .), a file name (one\n"
+            "                            input, one output), or - (stdout: PNG for an image,\n"
+            "                            y4m for video)\n\n"
+            "model and matting:\n"
+            "      --model auto|general|landscape\n"
+            "                            general 256x256, landscape 256x144; auto picks\n"
+            "                            landscape for inputs 16:10 or wider (default auto)\n"
+            "      --threshold T         hard mask: alpha = mask > T\n"
+            "      --edge LOW,HIGH       soft edge: alpha = smoothstep(LOW, HIGH, mask)\n"
+            "      --feather SIGMA       blur the alpha (gaussian, pixels)\n"
+            "      --harmonize[=S]       move the person's colours toward the new background\n"
+            "                            (strength S in 0..1, default 0.5; needs --background)\n"
+            "      --smooth RATIO        video: MediaPipe's temporal mask smoothing (default\n"
+            "                            0.7; 0 = off)\n"
+            "      --no-exif             ignore EXIF orientation of JPEG inputs\n"
+            "  -t, --threads N           inference threads (default: all cores)\n"
+            "      --isa NAME            kernel set (default: best available)\n\n"
+            "evaluation:\n"
+            "      --eval GT_DIR         IoU of each image's mask (alpha > 0.5) against\n"
+            "                            GT_DIR/<stem>.png (or <stem>_class.png, _mask.png,\n"
+            "                            .mask.png, _gt.png), dataset IoU and mIoU; flicker\n"
+            "                            for videos. A table on stdout (with --json: JSON)\n"
+            "      --gt-fg VALUE         ground-truth foreground: nonzero (default), a gray\n"
+            "                            level 0..255 or #rrggbb (PASCAL VOC person: #c08080)\n"
+            "      --gt-ignore VALUE     pixels left out (VOC void: #e0e0c0; default none)\n\n"
+            "      --progress / --no-progress   force the progress line on or off\n"
+            "  -h, --help                this help\n\n"
+            "Exit: 0 ok, 1 some inputs failed (listed at the end), 2 usage, 3 model or I/O.\n");
+}
+
+/* ---------------------------------------------------------------- options */
+
+static int bad(const char *flag, const char *val, const char *want)
+{
+    cmd_error(CMD, "%s: '%s' is not %s", flag, val, want);
+    return EXIT_USAGE;
+}
+
+static int parse_float(const char *s, float lo, float hi, float *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !(v >= lo && v <= hi))
+        return -1;
+    *out = (float)v;
+    return 0;
+}
+
+static int parse_hex_colour(const char *s, uint8_t rgb[3])
+{
+    arv_gt_value v;
+    if (s[0] != '#' || arv_gt_value_parse(s, &v) != 0)
+        return -1;
+    memcpy(rgb, v.rgb, 3);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, seg_opts *o)
+{
+    enum { O_MODEL = 256, O_THR, O_EDGE, O_FEATHER, O_HARM, O_SMOOTH, O_NOEXIF, O_ISA, O_EVAL,
+           O_GTFG, O_GTIGN, O_PROG, O_NOPROG, O_SEQ };
+    static const struct option opts[] = {
+        {"mask", no_argument, NULL, 'm'}, {"cutout", no_argument, NULL, 'c'},
+        {"background", required_argument, NULL, 'b'}, {"blur", required_argument, NULL, 'B'},
+        {"json", no_argument, NULL, 'j'}, {"output", required_argument, NULL, 'o'},
+        {"model", required_argument, NULL, O_MODEL}, {"threshold", required_argument, NULL, O_THR},
+        {"edge", required_argument, NULL, O_EDGE}, {"feather", required_argument, NULL, O_FEATHER},
+        {"harmonize", optional_argument, NULL, O_HARM}, {"smooth", required_argument, NULL, O_SMOOTH},
+        {"no-exif", no_argument, NULL, O_NOEXIF}, {"threads", required_argument, NULL, 't'},
+        {"isa", required_argument, NULL, O_ISA}, {"eval", required_argument, NULL, O_EVAL},
+        {"gt-fg", required_argument, NULL, O_GTFG}, {"gt-ignore", required_argument, NULL, O_GTIGN},
+        {"progress", no_argument, NULL, O_PROG}, {"no-progress", no_argument, NULL, O_NOPROG},
+        {"sequential", no_argument, NULL, O_SEQ},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "mcb:B:jo:t:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->want[OUT_MASK] = 1; break;
+        case 'c': o->want[OUT_CUTOUT] = 1; break;
+        case 'b': o->background = optarg; o->want[OUT_COMPOSITE] = 1; break;
+        case 'B':
+            if (parse_float(optarg, 0.1f, 1000.0f, &o->blur) != 0)
+                return bad("--blur", optarg, "a sigma from 0.1 to 1000 pixels");
+            o->want[OUT_COMPOSITE] = 1;
+            break;
+        case 'j': o->json = 1; break;
+        case 'o': o->out = optarg; break;
+        case O_MODEL:
+            if (!strcmp(optarg, "auto"))
+                o->model = ARV_SEG_AUTO;
+            else if (!strcmp(optarg, "general"))
+                o->model = ARV_SEG_GENERAL;
+            else if (!strcmp(optarg, "landscape"))
+                o->model = ARV_SEG_LANDSCAPE;
+            else
+                return bad("--model", optarg, "auto, general or landscape");
+            break;
+        case O_THR:
+            if (parse_float(optarg, 0.0f, 1.0f, &o->matte.threshold) != 0)
+                return bad("--threshold", optarg, "a number from 0 to 1");
+            break;
+        case O_EDGE: {
+            float lo, hi;
+            char extra;
+            if (sscanf(optarg, "%f,%f%c", &lo, &hi, &extra) != 2 || !(lo >= 0 && lo < hi && hi <= 1))
+                return bad("--edge", optarg, "LOW,HIGH with 0 <= LOW < HIGH <= 1");
+            o->matte.edge_lo = lo, o->matte.edge_hi = hi;
+            break;
+        }
+        case O_FEATHER:
+            if (parse_float(optarg, 0.0f, 1000.0f, &o->matte.feather) != 0)
+                return bad("--feather", optarg, "a sigma from 0 to 1000 pixels");
+            break;
+        case O_HARM:
+            o->harmonize = 0.5f;
+            if (optarg && parse_float(optarg, 0.0f, 1.0f, &o->harmonize) != 0)
+                return bad("--harmonize", optarg, "a strength from 0 to 1");
+            break;
+        case O_SMOOTH:
+            if (parse_float(optarg, 0.0f, 1.0f, &o->smooth) != 0)
+                return bad("--smooth", optarg, "a ratio from 0 to 1");
+            break;
+        case O_NOEXIF: o->no_exif = 1; break;
+        case 't':
+            if ((o->threads = cmd_parse_int(optarg, 1, 1024)) < 0)
+                return bad("--threads", optarg, "a number from 1 to 1024");
+            break;
+        case O_ISA: o->isa = optarg; break;
+        case O_EVAL: o->eval_dir = optarg; break;
+        case O_GTFG:
+            if (arv_gt_value_parse(optarg, &o->gt.fg) != 0 || o->gt.fg.kind == ARV_GT_NONE)
+                return bad("--gt-fg", optarg, "nonzero, 0..255 or #rrggbb");
+            break;
+        case O_GTIGN:
+            if (arv_gt_value_parse(optarg, &o->gt.ignore) != 0 || o->gt.ignore.kind == ARV_GT_NONZERO)
+                return bad("--gt-ignore", optarg, "none, 0..255 or #rrggbb");
+            break;
+        case O_PROG: o->progress = 1; break;
+        case O_NOPROG: o->progress = -1; break;
+        case O_SEQ: o->sequential = 1; break;
+        case 'h': usage(stdout); return -1;
+        default:
+            if (optopt && optopt < 256 && strchr("bBot", optopt))
+                cmd_error(CMD, "option '-%c' needs a value (see 'arv help segment')", optopt);
+            else
+                cmd_error(CMD, "unknown option or missing value '%s' (see 'arv help segment')",
+                          argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cmd_error(CMD, "no INPUT given (see 'arv help segment')");
+        return EXIT_USAGE;
+    }
+    if (o->background && o->blur > 0) {
+        cmd_error(CMD, "--background and --blur exclude each other");
+        return EXIT_USAGE;
+    }
+    if (o->matte.threshold >= 0 && o->matte.edge_hi > o->matte.edge_lo) {
+        cmd_error(CMD, "--threshold and --edge exclude each other");
+        return EXIT_USAGE;
+    }
+    if (o->harmonize >= 0 && !o->background) {
+        cmd_error(CMD, "--harmonize needs --background");
+        return EXIT_USAGE;
+    }
+    int n_out = o->want[OUT_MASK] + o->want[OUT_CUTOUT] + o->want[OUT_COMPOSITE];
+    if (n_out == 0 && ((!o->json && !o->eval_dir) || o->out))
+        o->want[OUT_MASK] = n_out = 1;   /* nothing asked for, or -o given: masks */
+    if (o->out && (!strcmp(o->out, "-")) && o->json) {
+        cmd_error(CMD, "-o - and --json both want stdout");
+        return EXIT_USAGE;
+    }
+    if (o->out && !strcmp(o->out, "-") && n_out != 1) {
+        cmd_error(CMD, "-o - writes exactly one output (--mask, --cutout, --background or --blur)");
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------ output names */
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int has_ext(const char *p, const char *const *exts)
+{
+    const char *dot = strrchr(p, '.'), *slash = strrchr(p, '/');
+    if (!dot || (slash && dot < slash))
+        return 0;
+    for (; *exts; exts++)
+        if (!strcasecmp(dot + 1, *exts))
+            return 1;
+    return 0;
+}
+
+static const char *const image_exts[] = {"png", "jpg", "jpeg", NULL};
+static const char *const video_exts[] = {"mp4", "mov", "mkv", "avi", "webm", "m4v", NULL};
+
+/* Where outputs go: a directory (created if missing, one level), a file or
+ * stdout. Returns EXIT_OK or an exit code after printing the error. */
+static int resolve_dest(seg_ctx *c)
+{
+    const char *out = c->o.out ? c->o.out : ".";
+    int n_out = c->o.want[OUT_MASK] + c->o.want[OUT_CUTOUT] + c->o.want[OUT_COMPOSITE];
+    if (!strcmp(out, "-")) {
+        c->dest = DEST_STDOUT;
+        return EXIT_OK;
+    }
+    size_t len = strlen(out);
+    int looks_dir = len && out[len - 1] == '/';
+    if (!looks_dir && !is_dir(out) && (has_ext(out, image_exts) || has_ext(out, video_exts))) {
+        if (n_out != 1) {
+            cmd_error(CMD, "%s: -o FILE takes one output; give a directory for several", out);
+            return EXIT_USAGE;
+        }
+        c->dest = DEST_FILE;
+        return EXIT_OK;
+    }
+    c->dest = DEST_DIR;
+    if (n_out == 0)
+        return EXIT_OK;   /* --json / --eval only: nothing written */
+    if (!is_dir(out) && mkdir(out, 0777) != 0) {
+        cmd_error(CMD, "%s: cannot create directory: %s", out, strerror(errno));
+        return EXIT_MODEL_IO;
+    }
+    if (access(out, W_OK | X_OK) != 0) {
+        cmd_error(CMD, "%s: output directory is not writable: %s", out, strerror(errno));
+        return EXIT_MODEL_IO;
+    }
+    return EXIT_OK;
+}
+
+/* The input's base name without directory and extension ("-" -> "stdin"). */
+static void stem_of(const char *name, char *stem, size_t len)
+{
+    if (!strcmp(name, "-")) {
+        snprintf(stem, len, "stdin");
+        return;
+    }
+    const char *b = strrchr(name, '/');
+    b = b ? b + 1 : name;
+    snprintf(stem, len, "%s", b);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem)
+        *dot = 0;
+}
+
+static const char *composite_suffix(const seg_opts *o)
+{
+    return o->blur > 0 ? "blur" : "bg";
+}
+
+static int remember_path(seg_ctx *c, const char *p, char *err)
+{
+    for (int i = 0; i < c->n_used; i++)
+        if (!strcmp(c->used[i], p)) {
+            snprintf(err, ARV_ERR_LEN, "%.200s: an earlier input wrote this output (same name)", p);
+            return -1;
+        }
+    if (c->n_used == c->cap_used) {
+        int cap = c->cap_used ? 2 * c->cap_used : 16;
+        char **v = realloc(c->used, (size_t)cap * sizeof *v);
+        if (!v)
+            return snprintf(err, ARV_ERR_LEN, "out of memory"), -1;
+        c->used = v, c->cap_used = cap;
+    }
+    if (!(c->used[c->n_used] = strdup(p)))
+        return snprintf(err, ARV_ERR_LEN, "out of memory"), -1;
+    c->n_used++;
+    return 0;
+}
+
+/* 1 if writing `out` would replace the input file itself. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* ------------------------------------------------------------ the loop */
+
+static int process(void *vctx, const arv_frame *in, void **result, char *err)
+{
+    seg_ctx *c = vctx;
+    if (in->index == 0) {
+        arv_seg_smoother_reset(&c->smoother);
+        c->model = arv_segmenter_pick(c->seg, in->img.w, in->img.h);
+    }
+    seg_result *r = calloc(1, sizeof *r);
+    if (!r)
+        return snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name), ARV_LOOP_FATAL;
+    r->model = c->model;
+    char e[ARV_ERR_LEN];
+    if (arv_segmenter_run(c->seg, &in->img, c->model, &c->small, &r->alpha, e) != 0) {
+        snprintf(err, ARV_ERR_LEN, "%.100s: %.150s", in->name, e);
+        arv_fimage_free(&r->alpha);
+        free(r);
+        return ARV_LOOP_INPUT_FAILED;
+    }
+    /* Temporal smoothing only within a video: stills are independent. */
+    if (in->pts_us != ARV_PTS_NONE && c->smoother.ratio > 0 &&
+        arv_seg_smooth(&c->smoother, &r->alpha) != 0)
+        goto oom;
+    if (arv_matte_apply(&c->o.matte, &r->alpha) != 0)
+        goto oom;
+    arv_seg_stats_compute(&r->alpha, &r->st);
+    *result = r;
+    return ARV_LOOP_OK;
+oom:
+    arv_fimage_free(&r->alpha);
+    free(r);
+    snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name);
+    return ARV_LOOP_FATAL;
+}
+
+static void free_result(void *vctx, void *result)
+{
+    (void)vctx;
+    seg_result *r = result;
+    if (r) {
+        arv_fimage_free(&r->alpha);
+        free(r);
+    }
+}
+
+static int begin_input(void *vctx, int input, const char *name, const arv_source_info *info,
+                       char *err)
+{
+    seg_ctx *c = vctx;
+    (void)input;
+    c->is_video = info->is_video;
+    c->frames = 0;
+    arv_seg_flicker_free(&c->flicker);
+    stem_of(name, c->stem, sizeof c->stem);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    memset(c->path, 0, sizeof c->path);
+    const char *dir = c->o.out ? c->o.out : ".";
+    for (int k = 0; k < N_OUT; k++) {
+        if (!c->o.want[k])
+            continue;
+        if (c->is_video && k == OUT_CUTOUT) {
+            snprintf(err, ARV_ERR_LEN, "%.150s: --cutout needs still images (video has no alpha "
+                                       "here); use --mask", name);
+            return ARV_LOOP_INPUT_FAILED;
+        }
+        if (c->dest == DEST_STDOUT)
+            continue;
+        if (c->dest == DEST_FILE) {
+            int vid = has_ext(dir, video_exts);
+            if (vid != c->is_video) {
+                snprintf(err, ARV_ERR_LEN, "%.120s: -o %.80s: a %s output needs a %s input", name,
+                         dir, vid ? "video" : "image", vid ? "video" : "still image");
+                return ARV_LOOP_INPUT_FAILED;
+            }
+            snprintf(c->path[k], sizeof c->path[k], "%s", dir);
+        } else {
+            size_t dl = strlen(dir);
+            snprintf(c->path[k], sizeof c->path[k], "%s%s%s.%s.%s", dir,
+                     dl && dir[dl - 1] == '/' ? "" : "/", c->stem,
+                     k == OUT_COMPOSITE ? composite_suffix(&c->o) : out_suffix[k],
+                     c->is_video ? "mp4" : "png");
+        }
+        if (same_file(c->path[k], name)) {
+            snprintf(err, ARV_ERR_LEN, "%.200s: the output would overwrite the input", c->path[k]);
+            return ARV_LOOP_INPUT_FAILED;
+        }
+        if (remember_path(c, c->path[k], err) != 0)
+            return ARV_LOOP_INPUT_FAILED;
+    }
+    if (!c->is_video)
+        return ARV_LOOP_OK;
+    /* Video writers, opened now that the size and rate are known. */
+    char note[ARV_ERR_LEN], e[ARV_ERR_LEN];
+    for (int k = 0; k < N_OUT; k++) {
+        if (!c->o.want[k])
+            continue;
+        if (c->dest == DEST_STDOUT) {
+            if (arv_y4m_writer_open(stdout, "-", info->w, info->h, info->fps_num, info->fps_den,
+                                    420, &c->y4m, e) != 0) {
+                snprintf(err, ARV_ERR_LEN, "%s", e);
+                return ARV_LOOP_FATAL;
+            }
+            continue;
+        }
+        arv_video_out_opts vo = {.w = info->w, .h = info->h, .fps_num = info->fps_num,
+                                 .fps_den = info->fps_den};
+        if (arv_video_out_open(c->path[k], &vo, &c->vout[k], note, e) != 0) {
+            snprintf(err, ARV_ERR_LEN, "%s", e);
+            for (int j = 0; j < k; j++)
+                if (c->vout[j]) {
+                    arv_video_out_close(c->vout[j], 0, e);
+                    c->vout[j] = NULL;
+                }
+            return ARV_LOOP_INPUT_FAILED;
+        }
+    }
+    return ARV_LOOP_OK;
+}
+
+/* Copy a gray image into RGB (for y4m, which carries colour frames). */
+static int gray_to_rgb(const arv_image *g, arv_image *rgb)
+{
+    if (arv_image_alloc(rgb, g->w, g->h, 3) != 0)
+        return -1;
+    for (int y = 0; y < g->h; y++) {
+        const uint8_t *s = arv_image_row(g, y);
+        uint8_t *d = arv_image_row(rgb, y);
+        for (int x = 0; x < g->w; x++)
+            d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = s[x];
+    }
+    return 0;
+}
+
+/* Render output k of a frame into *im (allocated here). */
+static int render(seg_ctx *c, int k, const arv_frame *in, const seg_result *r, arv_image *im)
+{
+    const arv_image *f = &in->img;
+    if (k == OUT_MASK)
+        return arv_image_alloc(im, f->w, f->h, 1) != 0 ? -1 : arv_fimage_to_gray(&r->alpha, im);
+    if (k == OUT_CUTOUT)
+        return arv_image_alloc(im, f->w, f->h, 4) != 0 ? -1 : arv_cutout(f, &r->alpha, im);
+    if (arv_image_alloc(im, f->w, f->h, 3) != 0)
+        return -1;
+    if (c->o.blur > 0)
+        return arv_seg_blur_background(f, &r->alpha, c->o.blur, im);
+    /* replacement: the person (harmonized on a copy) over the background */
+    for (int y = 0; y < f->h; y++)
+        memcpy(arv_image_row(im, y), arv_image_row(f, y), (size_t)f->w * 3);
+    if (c->has_bg_image) {
+        if (!c->bg_scaled.data || c->bg_scaled.w != f->w || c->bg_scaled.h != f->h) {
+            arv_image_free(&c->bg_scaled);
+            if (arv_image_alloc(&c->bg_scaled, f->w, f->h, 3) != 0 ||
+                arv_resize_image_cover(&c->bg_image, &c->bg_scaled) != 0)
+                return -1;
+        }
+        if (c->o.harmonize > 0 && arv_seg_harmonize(im, &r->alpha, &c->bg_scaled, NULL, c->o.harmonize) != 0)
+            return -1;
+        return arv_composite(im, &c->bg_scaled, &r->alpha, im);
+    }
+    if (c->o.harmonize > 0 && arv_seg_harmonize(im, &r->alpha, NULL, c->bg_colour, c->o.harmonize) != 0)
+        return -1;
+    return arv_composite_colour(im, c->bg_colour, &r->alpha, im);
+}
+
+static int write_output(seg_ctx *c, int k, const arv_frame *in, const arv_image *im, char *err)
+{
+    char e[ARV_ERR_LEN];
+    if (c->is_video) {
+        if (c->dest == DEST_STDOUT) {
+            arv_image rgb;
+            const arv_image *src = im;
+            if (im->c == 1) {
+                if (gray_to_rgb(im, &rgb) != 0)
+                    return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
+                src = &rgb;
+            }
+            int rc = arv_y4m_write(c->y4m, src, e);
+            if (src == &rgb)
+                arv_image_free(&rgb);
+            if (rc != 0)
+                return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_FATAL;
+            return ARV_LOOP_OK;
+        }
+        if (arv_video_out_write(c->vout[k], im, in->pts_us, e) != 0)
+            return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
+        return ARV_LOOP_OK;
+    }
+    if (c->dest == DEST_STDOUT) {
+        if (arv_png_encode(stdout, im, "-", e) != 0 || fflush(stdout) != 0)
+            return snprintf(err, ARV_ERR_LEN, "-: %.240s", e), ARV_LOOP_FATAL;
+        return ARV_LOOP_OK;
+    }
+    if (arv_image_save(c->path[k], im, 0, e) != 0)
+        return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
+    return ARV_LOOP_OK;
+}
+
+static eval_row *new_row(seg_ctx *c, const char *name)
+{
+    if (c->n_rows == c->cap_rows) {
+        int cap = c->cap_rows ? 2 * c->cap_rows : 16;
+        eval_row *v = realloc(c->rows, (size_t)cap * sizeof *v);
+        if (!v)
+            return NULL;
+        c->rows = v, c->cap_rows = cap;
+    }
+    eval_row *r = &c->rows[c->n_rows++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->name, sizeof r->name, "%s", name);
+    return r;
+}
+
+/* GT_DIR/<stem>{,_class,_mask,.mask,_gt}.png: the first that exists. */
+static int find_gt(const seg_ctx *c, char *path, size_t len)
+{
+    static const char *const tails[] = {"", "_class", "_mask", ".mask", "_gt"};
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        snprintf(path, len, "%s/%s%s.png", c->o.eval_dir, c->stem, tails[i]);
+        if (access(path, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, const eval_row *row)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "input", in->name);
+    cJSON_AddNumberToObject(o, "frame", (double)in->index);
+    if (in->pts_us != ARV_PTS_NONE) {
+        cJSON_AddNumberToObject(o, "pts_us", (double)in->pts_us);
+        cJSON_AddNumberToObject(o, "time_s", in->pts_us / 1e6);
+    } else {
+        cJSON_AddNullToObject(o, "pts_us");
+        cJSON_AddNullToObject(o, "time_s");
+    }
+    cJSON_AddNumberToObject(o, "width", in->img.w);
+    cJSON_AddNumberToObject(o, "height", in->img.h);
+    cJSON_AddStringToObject(o, "model", arv_seg_model_name(r->model));
+    cJSON_AddNumberToObject(o, "foreground_ratio", r->st.fg_ratio);
+    cJSON_AddNumberToObject(o, "mean_alpha", r->st.mean_alpha);
+    if (r->st.has_box) {
+        cJSON *b = cJSON_AddArrayToObject(o, "bbox_px");
+        for (int i = 0; i < 4; i++)
+            cJSON_AddItemToArray(b, cJSON_CreateNumber(r->st.box[i]));
+        cJSON *n = cJSON_AddArrayToObject(o, "bbox_norm");
+        for (int i = 0; i < 4; i++)
+            cJSON_AddItemToArray(n, cJSON_CreateNumber(r->st.box_norm[i]));
+    } else {
+        cJSON_AddNullToObject(o, "bbox_px");
+        cJSON_AddNullToObject(o, "bbox_norm");
+    }
+    if (!c->is_video && c->dest != DEST_STDOUT &&
+        c->o.want[OUT_MASK] + c->o.want[OUT_CUTOUT] + c->o.want[OUT_COMPOSITE] > 0) {
+        cJSON *outs = cJSON_AddObjectToObject(o, "outputs");
+        for (int k = 0; k < N_OUT; k++)
+            if (c->o.want[k])
+                cJSON_AddStringToObject(outs, k == OUT_COMPOSITE ? composite_suffix(&c->o) : out_suffix[k],
+                                        c->path[k]);
+    }
+    if (row && row->has_gt) {
+        double iou = arv_seg_iou(&row->counts);
+        if (isnan(iou))
+            cJSON_AddNullToObject(o, "iou");
+        else
+            cJSON_AddNumberToObject(o, "iou", iou);
+    }
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    }
+    free(s);
+    cJSON_Delete(o);
+}
+
+static int emit(void *vctx, const arv_frame *in, void *result, char *err)
+{
+    seg_ctx *c = vctx;
+    const seg_result *r = result;
+    for (int k = 0; k < N_OUT; k++) {
+        if (!c->o.want[k])
+            continue;
+        arv_image im;
+        if (render(c, k, in, r, &im) != 0) {
+            arv_image_free(&im);
+            return snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name), ARV_LOOP_FATAL;
+        }
+        int rc = write_output(c, k, in, &im, err);
+        arv_image_free(&im);
+        if (rc != ARV_LOOP_OK)
+            return rc;
+    }
+    c->frames++;
+    eval_row *row = NULL;
+    if (c->is_video) {
+        if ((c->o.eval_dir || c->o.json) && arv_seg_flicker_add(&c->flicker, &r->alpha) != 0)
+            return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
+    } else if (c->o.eval_dir) {
+        if (!(row = new_row(c, in->name)))
+            return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
+        char gtp[4096], e[ARV_ERR_LEN];
+        if (find_gt(c, gtp, sizeof gtp) == 0) {
+            arv_image gt;
+            arv_image_load_opts lo = {.no_exif = 1};
+            if (arv_image_load(gtp, &lo, &gt, e) != 0) {
+                c->n_rows--;
+                return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
+            }
+            int rc = arv_seg_compare(&r->alpha, 0.5f, &gt, &c->o.gt, &row->counts, e);
+            arv_image_free(&gt);
+            if (rc != 0) {
+                c->n_rows--;
+                return snprintf(err, ARV_ERR_LEN, "%.120s: %.120s", gtp, e), ARV_LOOP_INPUT_FAILED;
+            }
+            row->has_gt = 1;
+        }
+    }
+    if (c->o.json)
+        json_frame(c, in, r, row);
+    return ARV_LOOP_OK;
+}
+
+static int end_input(void *vctx, int input, int ok, char *err)
+{
+    seg_ctx *c = vctx;
+    (void)input;
+    int rc = ARV_LOOP_OK;
+    char e[ARV_ERR_LEN];
+    for (int k = 0; k < N_OUT; k++)
+        if (c->vout[k]) {
+            if (arv_video_out_close(c->vout[k], ok, e) != 0 && ok) {
+                snprintf(err, ARV_ERR_LEN, "%s", e);
+                rc = ARV_LOOP_INPUT_FAILED;
+            }
+            c->vout[k] = NULL;
+        }
+    if (c->y4m) {
+        if (arv_y4m_writer_close(c->y4m, e) != 0 && ok) {
+            snprintf(err, ARV_ERR_LEN, "%s", e);
+            rc = ARV_LOOP_FATAL;
+        }
+        c->y4m = NULL;
+    }
+    if (c->is_video && ok && rc == ARV_LOOP_OK) {
+        if (c->o.eval_dir) {
+            eval_row *row = new_row(c, c->name);
+            if (!row)
+                return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
+            row->is_video = 1;
+            row->flicker = arv_seg_flicker_value(&c->flicker);
+            row->frames = c->frames;
+        }
+        if (c->o.json) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "input", c->name);
+            cJSON_AddBoolToObject(o, "summary", 1);
+            cJSON_AddNumberToObject(o, "frames", (double)c->frames);
+            double fl = arv_seg_flicker_value(&c->flicker);
+            if (isnan(fl))
+                cJSON_AddNullToObject(o, "flicker");
+            else
+                cJSON_AddNumberToObject(o, "flicker", fl);
+            char *s = cJSON_PrintUnformatted(o);
+            if (s)
+                printf("%s\n", s);
+            free(s);
+            cJSON_Delete(o);
+            fflush(stdout);
+        }
+    }
+    arv_seg_flicker_free(&c->flicker);
+    return rc;
+}
+
+/* ------------------------------------------------------------ evaluation report */
+
+static void eval_report(seg_ctx *c)
+{
+    arv_seg_counts total = {0};
+    double sum = 0;
+    int n = 0, videos = 0;
+    for (int i = 0; i < c->n_rows; i++) {
+        eval_row *r = &c->rows[i];
+        if (r->is_video) {
+            videos++;
+        } else if (r->has_gt) {
+            arv_seg_counts_add(&total, &r->counts);
+            double v = arv_seg_iou(&r->counts);
+            if (!isnan(v))
+                sum += v, n++;
+        }
+    }
+    if (c->o.json) {
+        cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "eval");
+        int with_gt = 0;
+        for (int i = 0; i < c->n_rows; i++)
+            with_gt += !c->rows[i].is_video && c->rows[i].has_gt;
+        cJSON_AddNumberToObject(e, "images", with_gt);
+        cJSON_AddNumberToObject(e, "threshold", 0.5);
+#define ADD_OR_NULL(obj, key, v) (isnan(v) ? (void)cJSON_AddNullToObject(obj, key) : (void)cJSON_AddNumberToObject(obj, key, v))
+        ADD_OR_NULL(e, "mean_iou", n ? sum / n : NAN);
+        ADD_OR_NULL(e, "dataset_iou", arv_seg_iou(&total));
+        ADD_OR_NULL(e, "dataset_iou_background", arv_seg_iou_bg(&total));
+        ADD_OR_NULL(e, "miou", arv_seg_miou(&total));
+        cJSON *vids = cJSON_AddArrayToObject(e, "videos");
+        for (int i = 0; i < c->n_rows; i++)
+            if (c->rows[i].is_video) {
+                cJSON *v = cJSON_CreateObject();
+                cJSON_AddStringToObject(v, "input", c->rows[i].name);
+                cJSON_AddNumberToObject(v, "frames", (double)c->rows[i].frames);
+                ADD_OR_NULL(v, "flicker", c->rows[i].flicker);
+                cJSON_AddItemToArray(vids, v);
+            }
+#undef ADD_OR_NULL
+        char *s = cJSON_PrintUnformatted(o);
+        if (s)
+            printf("%s\n", s);
+        free(s);
+        cJSON_Delete(o);
+        return;
+    }
+    printf("%-40s %8s %10s %10s %10s\n", "image", "IoU", "tp", "fp", "fn");
+    for (int i = 0; i < c->n_rows; i++) {
+        eval_row *r = &c->rows[i];
+        if (r->is_video)
+            continue;
+        if (!r->has_gt) {
+            printf("%-40s %8s\n", r->name, "no-gt");
+            continue;
+        }
+        printf("%-40s %8.4f %10llu %10llu %10llu\n", r->name, arv_seg_iou(&r->counts),
+               (unsigned long long)r->counts.tp, (unsigned long long)r->counts.fp,
+               (unsigned long long)r->counts.fn);
+    }
+    if (n) {
+        printf("mean IoU over %d image(s)                 %8.4f\n", n, sum / n);
+        printf("dataset IoU (person, pixels summed)      %8.4f\n", arv_seg_iou(&total));
+        printf("dataset mIoU (background + person)       %8.4f\n", arv_seg_miou(&total));
+    }
+    for (int i = 0; i < c->n_rows; i++)
+        if (c->rows[i].is_video)
+            printf("%-40s flicker %.5f over %lld frames\n", c->rows[i].name, c->rows[i].flicker,
+                   (long long)c->rows[i].frames);
+    (void)videos;
+}
+
+/* ------------------------------------------------------------ main */
+
+static void ctx_free(seg_ctx *c)
+{
+    arv_segmenter_free(c->seg);
+    arv_seg_smoother_free(&c->smoother);
+    arv_fimage_free(&c->small);
+    arv_image_free(&c->bg_image);
+    arv_image_free(&c->bg_scaled);
+    arv_seg_flicker_free(&c->flicker);
+    for (int i = 0; i < c->n_used; i++)
+        free(c->used[i]);
+    free(c->used);
+    free(c->rows);
+}
+
+static int run(int argc, char **argv)
+{
+    seg_ctx c;
+    memset(&c, 0, sizeof c);
+    c.o.model = ARV_SEG_AUTO;
+    c.o.matte = (arv_matte_opts)ARV_MATTE_DEFAULTS;
+    c.o.harmonize = -1.0f;
+    c.o.smooth = 0.7f;
+    c.o.gt.fg.kind = ARV_GT_NONZERO;
+    c.o.gt.ignore.kind = ARV_GT_NONE;
+    int rc = parse_args(argc, argv, &c.o);
+    if (rc != EXIT_OK)
+        return rc < 0 ? EXIT_OK : rc;
+    c.smoother.ratio = c.o.smooth;
+    char err[ARV_ERR_LEN];
+
+    if (c.o.eval_dir && !is_dir(c.o.eval_dir)) {
+        cmd_error(CMD, "%s: --eval needs a directory of ground-truth masks", c.o.eval_dir);
+        return EXIT_USAGE;
+    }
+    if (c.o.background) {
+        if (c.o.background[0] == '#') {
+            if (parse_hex_colour(c.o.background, c.bg_colour) != 0) {
+                cmd_error(CMD, "--background: '%s' is not #rrggbb or an image", c.o.background);
+                return EXIT_USAGE;
+            }
+        } else {
+            arv_image_load_opts lo = {.no_exif = c.o.no_exif};
+            if (arv_image_load(c.o.background, &lo, &c.bg_image, err) != 0) {
+                cmd_error(CMD, "%s", err);
+                return EXIT_MODEL_IO;
+            }
+            c.has_bg_image = 1;
+        }
+    }
+    if ((rc = resolve_dest(&c)) != EXIT_OK) {
+        ctx_free(&c);
+        return rc;
+    }
+    arv_segmenter_opts so = {.model = c.o.model, .threads = c.o.threads, .isa = c.o.isa};
+    if (arv_segmenter_new(&so, &c.seg, err) != 0) {
+        cmd_error(CMD, "%s", err);
+        ctx_free(&c);
+        return strstr(err, "ISA") ? EXIT_USAGE : EXIT_MODEL_IO;
+    }
+    arv_source_opts src_o = {.no_exif = c.o.no_exif};
+    arv_source *src;
+    if (arv_source_open((const char *const *)argv + optind, argc - optind, &src_o, &src, err) != 0) {
+        cmd_error(CMD, "%s", err);
+        ctx_free(&c);
+        return EXIT_USAGE;
+    }
+    c.n_inputs = arv_source_count(src);
+    if ((c.dest == DEST_FILE || c.dest == DEST_STDOUT) && c.n_inputs != 1) {
+        cmd_error(CMD, "-o %s takes exactly one input (%d given); use -o DIR", c.o.out, c.n_inputs);
+        arv_source_close(src);
+        ctx_free(&c);
+        return EXIT_USAGE;
+    }
+    arv_loop_ops ops = {.ctx = &c, .process = process, .emit = emit, .free_result = free_result,
+                        .begin_input = begin_input, .end_input = end_input};
+    arv_loop_opts lo = {.sequential = c.o.sequential, .progress = c.o.progress, .label = CMD};
+    arv_loop_stats st;
+    int lrc = arv_loop_run(src, &ops, &lo, &st);
+    arv_source_close(src);
+    for (int i = 0; i < st.n_notes; i++)
+        if (!st.notes[i].ok || st.notes[i].corrupt)
+            cmd_error(CMD, "%s%s", st.notes[i].ok ? "warning: " : "", st.notes[i].msg);
+    if (lrc != 0) {
+        cmd_error(CMD, "%s", st.fatal);
+        rc = EXIT_MODEL_IO;
+    } else {
+        if (c.o.eval_dir)
+            eval_report(&c);
+        if (st.inputs_failed) {
+            cmd_error(CMD, "%d of %d input(s) failed, %d done", st.inputs_failed,
+                      st.inputs_failed + st.inputs_ok, st.inputs_ok);
+            rc = EXIT_SOME_FAILED;
+        }
+    }
+    arv_loop_stats_free(&st);
+    ctx_free(&c);
+    return rc;
+}
+
+const arv_command arv_cmd_segment = {"segment", "portrait segmentation: masks, cut-outs, "
+                                                "background replace/blur, evaluation", run, usage};

@@ -1,0 +1,5 @@
+/* DEPTHWISE_CONV_2D: AVX2 build of depthwise.inc. */
+#define ARV_SIMD_AVX2
+#include "kernels/x86/simd.h"
+#include "kernels/simd_kernels.h"
+#include "kernels/simd/depthwise.inc"

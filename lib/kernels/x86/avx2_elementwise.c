@@ -1,0 +1,5 @@
+/* ADD/MUL/SUB, PRELU, clamp, HARD_SWISH, LOGISTIC: AVX2 build of elementwise.inc. */
+#define ARV_SIMD_AVX2
+#include "kernels/x86/simd.h"
+#include "kernels/simd_kernels.h"
+#include "kernels/simd/elementwise.inc"

@@ -1,0 +1,230 @@
+/* test_simd_conv.c — every SIMD kernel table's CONV_2D (packed and plain),
+ * DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED against the generic
+ * table (the oracle) on random data: pixel counts below, at and above the
+ * microkernel tile, odd channel counts on both sides of the vector width, a
+ * reduction longer than the K block, strides 1 and 2, SAME and VALID, all
+ * three activations, with and without bias. Every table this machine runs
+ * is tested. Error measure and tolerance: support/ktest.h (1e-5). */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/kernels.h"
+#include "runtime/cpu.h"
+#include "support/ktest.h"
+
+typedef struct cfg {
+    int kh, kw, sh, sw, same;
+} cfg;
+
+/* The configurations of models.md section 5a, plus 1x1 stride 2. */
+static const cfg CFGS[] = {
+    {1, 1, 1, 1, 0}, {1, 1, 1, 1, 1}, {1, 1, 2, 2, 1}, {2, 2, 1, 1, 0}, {2, 2, 2, 2, 0},
+    {3, 3, 1, 1, 1}, {3, 3, 2, 2, 1}, {3, 3, 2, 2, 0}, {3, 3, 1, 1, 0}, {5, 5, 1, 1, 1},
+    {5, 5, 2, 2, 1}, {5, 5, 2, 2, 0},
+};
+#define N_CFGS ((int)(sizeof CFGS / sizeof CFGS[0]))
+
+static const int IN_CHANS[] = {1, 3, 5, 8, 16, 17, 33, 64, 600};
+static const int OUT_CHANS[] = {1, 3, 5, 8, 15, 16, 17, 31, 32, 33, 48, 65};
+static const int DW_CHANS[] = {1, 3, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 65};
+
+static const arv_kernel_table *tables[8];
+static int n_tables;
+
+static void setup(void)
+{
+    const char *names[8];
+    int n = arv_kernels_available(names, 8);
+    n_tables = 0;
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], "generic") != 0)
+            tables[n_tables++] = arv_kernels_select(names[i]);
+}
+
+static void random_geom(kt_rng *r, const cfg *c, int depthwise, arv_conv_geom *g)
+{
+    memset(g, 0, sizeof *g);
+    g->batch = kt_int(r, 1, 2);
+    g->in_h = kt_int(r, c->same ? 1 : c->kh, c->kh + 10);
+    g->in_w = kt_int(r, c->same ? 1 : c->kw, c->kw + 14);
+    if (depthwise) {
+        g->in_c = g->out_c = kt_pick(r, DW_CHANS, sizeof DW_CHANS / sizeof DW_CHANS[0]);
+    } else {
+        /* The long reduction only with small images: the oracle is slow. */
+        g->in_c = kt_pick(r, IN_CHANS, sizeof IN_CHANS / sizeof IN_CHANS[0] - 1);
+        if (kt_int(r, 0, 7) == 0) {
+            g->in_c = IN_CHANS[sizeof IN_CHANS / sizeof IN_CHANS[0] - 1];
+            g->in_h = c->same ? 2 : c->kh + 1;
+        }
+        g->out_c = kt_pick(r, OUT_CHANS, sizeof OUT_CHANS / sizeof OUT_CHANS[0]);
+    }
+    g->depth_mult = 1;
+    g->k_h = c->kh;
+    g->k_w = c->kw;
+    g->stride_h = c->sh;
+    g->stride_w = c->sw;
+    g->dil_h = g->dil_w = 1;
+    kt_conv_axis(g->in_h, c->kh, c->sh, 1, c->same, &g->out_h, &g->pad_top);
+    kt_conv_axis(g->in_w, c->kw, c->sw, 1, c->same, &g->out_w, &g->pad_left);
+    kt_act(kt_int(r, 0, 2), &g->act_min, &g->act_max);
+}
+
+static void describe(char *buf, size_t len, const char *what, const arv_kernel_table *k,
+                     const arv_conv_geom *g)
+{
+    snprintf(buf, len, "%s/%s: n%d in %dx%dx%d out %dx%dx%d k %dx%d s %d pad %d,%d act [%g,%g]",
+             k->name, what, g->batch, g->in_h, g->in_w, g->in_c, g->out_h, g->out_w, g->out_c,
+             g->k_h, g->k_w, g->stride_h, g->pad_top, g->pad_left, g->act_min, g->act_max);
+}
+
+typedef struct packed_call {
+    const arv_kernel_table *k;
+    const arv_conv_geom *g;
+    const float *in;
+    const void *packed;
+} packed_call;
+
+static void run_packed_rows(const void *ctx, float *out, int r0, int r1)
+{
+    const packed_call *c = ctx;
+    c->k->conv2d_packed(c->g, c->in, c->packed, out, r0, r1);
+}
+
+typedef struct plain_call {
+    void (*fn)(const arv_conv_geom *, const float *, const float *, const float *, float *,
+               int, int);
+    const arv_conv_geom *g;
+    const float *in, *w, *bias;
+} plain_call;
+
+static void run_plain_rows(const void *ctx, float *out, int r0, int r1)
+{
+    const plain_call *c = ctx;
+    c->fn(c->g, c->in, c->w, c->bias, out, r0, r1);
+}
+
+static void compare(const char *kname, const char *what, const float *got, const float *want,
+                    size_t n)
+{
+    const double err = kt_max_err_f(got, want, n);
+    kt_err_note(kname, err);
+    ck_assert_msg(err <= KT_TOL, "%s: max err %g", what, err);
+}
+
+static void check_case(kt_rng *r, const arv_kernel_table *k, int depthwise,
+                       const arv_conv_geom *g)
+{
+    char what[256];
+    describe(what, sizeof what, depthwise ? "depthwise" : "conv2d", k, g);
+    const size_t n_in = (size_t)g->batch * g->in_h * g->in_w * g->in_c;
+    const size_t n_out = (size_t)g->batch * g->out_h * g->out_w * g->out_c;
+    const size_t n_w = depthwise ? (size_t)g->k_h * g->k_w * g->out_c
+                                 : (size_t)g->out_c * g->k_h * g->k_w * g->in_c;
+    const int fan_in = depthwise ? g->k_h * g->k_w : g->k_h * g->k_w * g->in_c;
+    float *in = kt_alloc(n_in), *w = kt_alloc(n_w), *bias = kt_alloc((size_t)g->out_c);
+    float *want = kt_alloc(n_out), *got = kt_alloc(n_out);
+    kt_fill(r, in, n_in, -1.0f, 1.0f);
+    const float wa = 2.0f / sqrtf((float)fan_in);
+    kt_fill(r, w, n_w, -wa, wa);
+    kt_fill(r, bias, (size_t)g->out_c, -1.0f, 1.0f);
+    const float *b = kt_int(r, 0, 3) == 0 ? NULL : bias;
+    const int rows = g->batch * g->out_h;
+
+    const arv_kernel_table *ref = &arv_kernels_generic;
+    (depthwise ? ref->depthwise : ref->conv2d)(g, in, w, b, want, 0, rows);
+
+    /* The table's plain entry. */
+    plain_call pc = {depthwise ? k->depthwise : k->conv2d, g, in, w, b};
+    pc.fn(g, in, w, b, got, 0, rows);
+    compare(depthwise ? "depthwise" : "conv2d", what, got, want, n_out);
+    const char *msg = kt_check_rows(r, run_plain_rows, &pc, rows, (size_t)g->out_w * g->out_c, got);
+    ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+
+    /* The packed path, as the interpreter runs it. */
+    size_t bytes = !depthwise && k->conv2d_packed_size ? k->conv2d_packed_size(g) : 0;
+    if (bytes) {
+        void *packed = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+        ck_assert_ptr_nonnull(packed);
+        k->conv2d_pack(g, w, b, packed);
+        float *got2 = kt_alloc(n_out);
+        k->conv2d_packed(g, in, packed, got2, 0, rows);
+        compare("conv2d_packed", what, got2, want, n_out);
+        packed_call kc = {k, g, in, packed};
+        msg = kt_check_rows(r, run_packed_rows, &kc, rows, (size_t)g->out_w * g->out_c, got2);
+        ck_assert_msg(msg == NULL, "%s packed: %s", what, msg);
+        free(got2);
+        free(packed);
+    }
+    free(in);
+    free(w);
+    free(bias);
+    free(want);
+    free(got);
+}
+
+START_TEST(conv2d_vs_generic)
+{
+    kt_rng r;
+    kt_seed(&r, 5000 + (uint64_t)_i);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 10; trial++) {
+            arv_conv_geom g;
+            random_geom(&r, &CFGS[_i], 0, &g);
+            check_case(&r, tables[t], 0, &g);
+        }
+}
+END_TEST
+
+START_TEST(depthwise_vs_generic)
+{
+    kt_rng r;
+    kt_seed(&r, 6000 + (uint64_t)_i);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 12; trial++) {
+            arv_conv_geom g;
+            random_geom(&r, &CFGS[_i], 1, &g);
+            check_case(&r, tables[t], 1, &g);
+        }
+}
+END_TEST
+
+/* A 1x1 conv the size of pose_landmark_heavy's (a few rows of 64x64,
+ * 160 -> 960), so full tiles, long rows and every panel are exercised. */
+START_TEST(conv2d_model_sized)
+{
+    kt_rng r;
+    kt_seed(&r, 7000);
+    for (int t = 0; t < n_tables; t++) {
+        arv_conv_geom g;
+        memset(&g, 0, sizeof g);
+        g.batch = 1;
+        g.in_h = g.out_h = 3;
+        g.in_w = g.out_w = 64;
+        g.in_c = 160;
+        g.out_c = 960;
+        g.k_h = g.k_w = g.stride_h = g.stride_w = g.dil_h = g.dil_w = g.depth_mult = 1;
+        kt_act(2, &g.act_min, &g.act_max);
+        check_case(&r, tables[t], 0, &g);
+    }
+}
+END_TEST
+
+int main(void)
+{
+    setup();
+    printf("tables under test:");
+    for (int i = 0; i < n_tables; i++)
+        printf(" %s", tables[i]->name);
+    printf("%s\n", n_tables ? "" : " none (no SIMD table on this machine)");
+    Suite *s = suite_create("simd_conv");
+    TCase *tc = tcase_create("vs_generic");
+    tcase_set_timeout(tc, 600);
+    tcase_add_loop_test(tc, conv2d_vs_generic, 0, N_CFGS);
+    tcase_add_loop_test(tc, depthwise_vs_generic, 0, N_CFGS);
+    tcase_add_test(tc, conv2d_model_sized);
+    suite_add_tcase(s, tc);
+    return kt_run_suite(s);
+}
