@@ -53,6 +53,7 @@ typedef struct seg_opts {
     arv_gt_spec gt;
     int progress;               /* loop progress mode */
     int sequential;
+    int timing;                 /* print the stages' busy times at the end */
 } seg_opts;
 
 /* One row of the evaluation table. */
@@ -92,11 +93,17 @@ typedef struct seg_ctx {
     int n_used, cap_used;
 } seg_ctx;
 
+/* What process() hands to emit(): the alpha, its statistics and the
+ * rendered outputs (rendering runs on the inference thread so that the
+ * calling thread is left with encoding and writing: the two balance). */
 typedef struct seg_result {
     arv_fimage alpha;
     arv_seg_stats st;
     arv_seg_model model;
+    arv_image img[N_OUT];
 } seg_result;
+
+static int render(seg_ctx *c, int k, const arv_image *f, const arv_fimage *alpha, arv_image *im);
 
 static void usage(FILE *fp)
 {
@@ -143,6 +150,8 @@ static void usage(FILE *fp)
             "                            level 0..255 or #rrggbb (PASCAL VOC person: #c08080)\n"
             "      --gt-ignore VALUE     pixels left out (VOC void: #e0e0c0; default none)\n\n"
             "      --progress / --no-progress   force the progress line on or off\n"
+            "      --timing              at the end, the run's fps and each stage's busy time\n"
+            "      --sequential          decode, infer and write on one thread (no overlap)\n"
             "  -h, --help                this help\n\n"
             "Exit: 0 ok, 1 some inputs failed (listed at the end), 2 usage, 3 model or I/O.\n");
 }
@@ -178,7 +187,7 @@ static int parse_hex_colour(const char *s, uint8_t rgb[3])
 static int parse_args(int argc, char **argv, seg_opts *o)
 {
     enum { O_MODEL = 256, O_THR, O_EDGE, O_FEATHER, O_HARM, O_SMOOTH, O_NOEXIF, O_ISA, O_EVAL,
-           O_GTFG, O_GTIGN, O_PROG, O_NOPROG, O_SEQ };
+           O_GTFG, O_GTIGN, O_PROG, O_NOPROG, O_SEQ, O_TIMING };
     static const struct option opts[] = {
         {"mask", no_argument, NULL, 'm'}, {"cutout", no_argument, NULL, 'c'},
         {"background", required_argument, NULL, 'b'}, {"blur", required_argument, NULL, 'B'},
@@ -190,7 +199,7 @@ static int parse_args(int argc, char **argv, seg_opts *o)
         {"isa", required_argument, NULL, O_ISA}, {"eval", required_argument, NULL, O_EVAL},
         {"gt-fg", required_argument, NULL, O_GTFG}, {"gt-ignore", required_argument, NULL, O_GTIGN},
         {"progress", no_argument, NULL, O_PROG}, {"no-progress", no_argument, NULL, O_NOPROG},
-        {"sequential", no_argument, NULL, O_SEQ},
+        {"sequential", no_argument, NULL, O_SEQ}, {"timing", no_argument, NULL, O_TIMING},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     int c;
     opterr = 0;
@@ -260,6 +269,7 @@ static int parse_args(int argc, char **argv, seg_opts *o)
         case O_PROG: o->progress = 1; break;
         case O_NOPROG: o->progress = -1; break;
         case O_SEQ: o->sequential = 1; break;
+        case O_TIMING: o->timing = 1; break;
         case 'h': usage(stdout); return -1;
         default:
             if (optopt && optopt < 256 && strchr("bBot", optopt))
@@ -417,22 +427,33 @@ static int process(void *vctx, const arv_frame *in, void **result, char *err)
         return snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name), ARV_LOOP_FATAL;
     r->model = c->model;
     char e[ARV_ERR_LEN];
-    if (arv_segmenter_run(c->seg, &in->img, c->model, &c->small, &r->alpha, e) != 0) {
+    if (arv_segmenter_run(c->seg, &in->img, c->model, &c->small, NULL, e) != 0) {
         snprintf(err, ARV_ERR_LEN, "%.100s: %.150s", in->name, e);
-        arv_fimage_free(&r->alpha);
         free(r);
         return ARV_LOOP_INPUT_FAILED;
     }
-    /* Temporal smoothing only within a video: stills are independent. */
+    /* Temporal smoothing only within a video (stills are independent), on
+     * the model-sized mask (see arv_seg_smoother in tasks/segment.h). */
     if (in->pts_us != ARV_PTS_NONE && c->smoother.ratio > 0 &&
-        arv_seg_smooth(&c->smoother, &r->alpha) != 0)
+        arv_seg_smooth(&c->smoother, &c->small) != 0)
+        goto oom;
+    if (arv_fimage_alloc(&r->alpha, in->img.w, in->img.h, 1) != 0 ||
+        arv_resize_fimage(&c->small, &r->alpha) != 0)
         goto oom;
     if (arv_matte_apply(&c->o.matte, &r->alpha) != 0)
         goto oom;
     arv_seg_stats_compute(&r->alpha, &r->st);
+    for (int k = 0; k < N_OUT; k++) {
+        if (!c->o.want[k] || (k == OUT_CUTOUT && in->pts_us != ARV_PTS_NONE))
+            continue;   /* (a video's cut-out is refused by begin_input) */
+        if (render(c, k, &in->img, &r->alpha, &r->img[k]) != 0)
+            goto oom;
+    }
     *result = r;
     return ARV_LOOP_OK;
 oom:
+    for (int k = 0; k < N_OUT; k++)
+        arv_image_free(&r->img[k]);
     arv_fimage_free(&r->alpha);
     free(r);
     snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name);
@@ -444,6 +465,8 @@ static void free_result(void *vctx, void *result)
     (void)vctx;
     seg_result *r = result;
     if (r) {
+        for (int k = 0; k < N_OUT; k++)
+            arv_image_free(&r->img[k]);
         arv_fimage_free(&r->alpha);
         free(r);
     }
@@ -474,8 +497,8 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
         if (c->dest == DEST_FILE) {
             int vid = has_ext(dir, video_exts);
             if (vid != c->is_video) {
-                snprintf(err, ARV_ERR_LEN, "%.120s: -o %.80s: a %s output needs a %s input", name,
-                         dir, vid ? "video" : "image", vid ? "video" : "still image");
+                snprintf(err, ARV_ERR_LEN, "%.120s: -o %.80s: %s output needs %s input", name,
+                         dir, vid ? "a video" : "an image", vid ? "a video" : "a still image");
                 return ARV_LOOP_INPUT_FAILED;
             }
             snprintf(c->path[k], sizeof c->path[k], "%s", dir);
@@ -537,18 +560,18 @@ static int gray_to_rgb(const arv_image *g, arv_image *rgb)
     return 0;
 }
 
-/* Render output k of a frame into *im (allocated here). */
-static int render(seg_ctx *c, int k, const arv_frame *in, const seg_result *r, arv_image *im)
+/* Render output k of frame f with alpha into *im (allocated here). Runs on
+ * the inference thread (bg_scaled is that thread's cache). */
+static int render(seg_ctx *c, int k, const arv_image *f, const arv_fimage *alpha, arv_image *im)
 {
-    const arv_image *f = &in->img;
     if (k == OUT_MASK)
-        return arv_image_alloc(im, f->w, f->h, 1) != 0 ? -1 : arv_fimage_to_gray(&r->alpha, im);
+        return arv_image_alloc(im, f->w, f->h, 1) != 0 ? -1 : arv_fimage_to_gray(alpha, im);
     if (k == OUT_CUTOUT)
-        return arv_image_alloc(im, f->w, f->h, 4) != 0 ? -1 : arv_cutout(f, &r->alpha, im);
+        return arv_image_alloc(im, f->w, f->h, 4) != 0 ? -1 : arv_cutout(f, alpha, im);
     if (arv_image_alloc(im, f->w, f->h, 3) != 0)
         return -1;
     if (c->o.blur > 0)
-        return arv_seg_blur_background(f, &r->alpha, c->o.blur, im);
+        return arv_seg_blur_background(f, alpha, c->o.blur, im);
     /* replacement: the person (harmonized on a copy) over the background */
     for (int y = 0; y < f->h; y++)
         memcpy(arv_image_row(im, y), arv_image_row(f, y), (size_t)f->w * 3);
@@ -559,13 +582,13 @@ static int render(seg_ctx *c, int k, const arv_frame *in, const seg_result *r, a
                 arv_resize_image_cover(&c->bg_image, &c->bg_scaled) != 0)
                 return -1;
         }
-        if (c->o.harmonize > 0 && arv_seg_harmonize(im, &r->alpha, &c->bg_scaled, NULL, c->o.harmonize) != 0)
+        if (c->o.harmonize > 0 && arv_seg_harmonize(im, alpha, &c->bg_scaled, NULL, c->o.harmonize) != 0)
             return -1;
-        return arv_composite(im, &c->bg_scaled, &r->alpha, im);
+        return arv_composite(im, &c->bg_scaled, alpha, im);
     }
-    if (c->o.harmonize > 0 && arv_seg_harmonize(im, &r->alpha, NULL, c->bg_colour, c->o.harmonize) != 0)
+    if (c->o.harmonize > 0 && arv_seg_harmonize(im, alpha, NULL, c->bg_colour, c->o.harmonize) != 0)
         return -1;
-    return arv_composite_colour(im, c->bg_colour, &r->alpha, im);
+    return arv_composite_colour(im, c->bg_colour, alpha, im);
 }
 
 static int write_output(seg_ctx *c, int k, const arv_frame *in, const arv_image *im, char *err)
@@ -628,6 +651,12 @@ static int find_gt(const seg_ctx *c, char *path, size_t len)
     return -1;
 }
 
+/* Six decimals are plenty for ratios and normalized coordinates. */
+static double r6(double x)
+{
+    return round(x * 1e6) / 1e6;
+}
+
 static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, const eval_row *row)
 {
     cJSON *o = cJSON_CreateObject();
@@ -643,15 +672,15 @@ static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, con
     cJSON_AddNumberToObject(o, "width", in->img.w);
     cJSON_AddNumberToObject(o, "height", in->img.h);
     cJSON_AddStringToObject(o, "model", arv_seg_model_name(r->model));
-    cJSON_AddNumberToObject(o, "foreground_ratio", r->st.fg_ratio);
-    cJSON_AddNumberToObject(o, "mean_alpha", r->st.mean_alpha);
+    cJSON_AddNumberToObject(o, "foreground_ratio", r6(r->st.fg_ratio));
+    cJSON_AddNumberToObject(o, "mean_alpha", r6(r->st.mean_alpha));
     if (r->st.has_box) {
         cJSON *b = cJSON_AddArrayToObject(o, "bbox_px");
         for (int i = 0; i < 4; i++)
             cJSON_AddItemToArray(b, cJSON_CreateNumber(r->st.box[i]));
         cJSON *n = cJSON_AddArrayToObject(o, "bbox_norm");
         for (int i = 0; i < 4; i++)
-            cJSON_AddItemToArray(n, cJSON_CreateNumber(r->st.box_norm[i]));
+            cJSON_AddItemToArray(n, cJSON_CreateNumber(r6(r->st.box_norm[i])));
     } else {
         cJSON_AddNullToObject(o, "bbox_px");
         cJSON_AddNullToObject(o, "bbox_norm");
@@ -669,7 +698,7 @@ static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, con
         if (isnan(iou))
             cJSON_AddNullToObject(o, "iou");
         else
-            cJSON_AddNumberToObject(o, "iou", iou);
+            cJSON_AddNumberToObject(o, "iou", r6(iou));
     }
     char *s = cJSON_PrintUnformatted(o);
     if (s) {
@@ -688,13 +717,7 @@ static int emit(void *vctx, const arv_frame *in, void *result, char *err)
     for (int k = 0; k < N_OUT; k++) {
         if (!c->o.want[k])
             continue;
-        arv_image im;
-        if (render(c, k, in, r, &im) != 0) {
-            arv_image_free(&im);
-            return snprintf(err, ARV_ERR_LEN, "%.200s: out of memory", in->name), ARV_LOOP_FATAL;
-        }
-        int rc = write_output(c, k, in, &im, err);
-        arv_image_free(&im);
+        int rc = write_output(c, k, in, &r->img[k], err);
         if (rc != ARV_LOOP_OK)
             return rc;
     }
@@ -933,6 +956,10 @@ static int run(int argc, char **argv)
     arv_loop_stats st;
     int lrc = arv_loop_run(src, &ops, &lo, &st);
     arv_source_close(src);
+    if (c.o.timing)
+        fprintf(stderr, "arv segment: %lld frame(s) in %.2f s (%.1f fps); busy: decode %.2f s, "
+                        "inference + rendering %.2f s, output %.2f s\n",
+                (long long)st.frames, st.seconds, st.fps, st.decode_s, st.process_s, st.emit_s);
     for (int i = 0; i < st.n_notes; i++)
         if (!st.notes[i].ok || st.notes[i].corrupt)
             cmd_error(CMD, "%s%s", st.notes[i].ok ? "warning: " : "", st.notes[i].msg);
@@ -953,5 +980,5 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const arv_command arv_cmd_segment = {"segment", "portrait segmentation: masks, cut-outs, "
-                                                "background replace/blur, evaluation", run, usage};
+const arv_command arv_cmd_segment = {"segment", "person masks, cut-outs, background replace/blur",
+                                     run, usage};

@@ -106,7 +106,9 @@ int arv_model_num_exec_ops(const arv_model *m);
 
 typedef struct arv_options {
     int num_threads;        /* 0 = all cores (the interpreter may use fewer) */
-    const char *isa;        /* NULL = best available; "generic", ... */
+    const char *isa;        /* NULL = best available (or $ARV_ISA); "generic",
+                               "avx2", "avx512", "neon": an error if this
+                               machine or build lacks it */
     int enable_profiling;   /* record per-op times on every invoke */
 } arv_options;
 

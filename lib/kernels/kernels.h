@@ -130,6 +130,17 @@ typedef struct arv_kernel_table {
     void (*conv2d_packed)(const arv_conv_geom *g, const float *in,
                           const void *packed, float *out, int row_begin,
                           int row_end);
+
+    /* Optional row-range forms of two whole-tensor kernels, so a pool can
+     * split them; NULL where a table has none (then the whole-tensor entry
+     * runs). Rows: batch*out_h output rows for RESIZE_BILINEAR; the output's
+     * rows of its last dim (od[0]*od[1]*od[2]) for PAD. Same values as the
+     * whole-tensor entries. */
+    void (*resize_bilinear_rows)(const arv_resize_geom *g, const float *in,
+                                 float *out, int row_begin, int row_end);
+    void (*pad4_rows)(const int in_dims[4], const int before[4],
+                      const int after[4], const float *in, float *out,
+                      int row_begin, int row_end);
 } arv_kernel_table;
 
 extern const arv_kernel_table arv_kernels_generic;

@@ -14,6 +14,9 @@
     void arv_conv2d_packed_##isa(const arv_conv_geom *g, const float *in,            \
                                  const void *packed, float *out, int row_begin,      \
                                  int row_end);                                       \
+    void arv_transpose_conv_##isa(const arv_conv_geom *g, const float *in,            \
+                                  const float *w, const float *bias, float *out,     \
+                                  int row_begin, int row_end);                       \
     void arv_depthwise_##isa(const arv_conv_geom *g, const float *in, const float *w, \
                              const float *bias, float *out, int row_begin,           \
                              int row_end);                                           \
@@ -31,7 +34,12 @@
     void arv_mean4_##isa(const int in_dims[4], const int reduce[4], const float *in, \
                          float *out);                                                \
     void arv_resize_bilinear_##isa(const arv_resize_geom *g, const float *in,        \
-                                   float *out);
+                                   float *out);                                      \
+    void arv_resize_bilinear_rows_##isa(const arv_resize_geom *g, const float *in,   \
+                                        float *out, int row_begin, int row_end);     \
+    void arv_pad4_rows_##isa(const int in_dims[4], const int before[4],              \
+                             const int after[4], const float *in, float *out,        \
+                             int row_begin, int row_end);
 
 ARV_SIMD_DECLARE(avx2)
 ARV_SIMD_DECLARE(avx512)

@@ -20,7 +20,7 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     if (w->ndim != 2 || w->dims[1] < 1 || n->p.weights_format != 0 ||
         !arv_act_range(n->p.act, &lo, &hi) || arv_tensor_elems(in) % (size_t)w->dims[1] ||
         arv_tensor_elems(in) / (size_t)w->dims[1] > INT_MAX ||
-        (n->p.keep_dims && in->ndim < 1)) {
+        (n->p.keep_dims && (in->ndim < 1 || in->dims[in->ndim - 1] != w->dims[1]))) {
         arv_set_err(err, "operator %d (FULLY_CONNECTED): unsupported shapes or options",
                     n->model_index);
         return ARV_ERR_UNSUPPORTED;
@@ -32,6 +32,8 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     }
     int batches = (int)(arv_tensor_elems(in) / (size_t)w->dims[1]);
     int dims[ARV_MAX_DIMS], nd;
+    /* keep_num_dims swaps only the last dimension (checked above to be the
+     * weights' input size), so the output holds exactly batches rows. */
     if (n->p.keep_dims) {
         nd = in->ndim;
         for (int d = 0; d < nd; d++)

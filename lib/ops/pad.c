@@ -54,11 +54,33 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+typedef struct pad_job {
+    const arv_kernel_table *k;
+    int before[4], after[4], in4[4];
+    const float *in;
+    float *out;
+} pad_job;
+
+static void pad_rows(void *ctx, int b, int e)
+{
+    const pad_job *j = ctx;
+    j->k->pad4_rows(j->in4, j->before, j->after, j->in, j->out, b, e);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
-    int before[4], after[4], in4[4];
-    pads4(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->in[1])->data, before, after, in4);
-    x->k->pad4(in4, before, after, x_f32(x, n->in[0]), x_f32(x, n->out[0]));
+    pad_job j;
+    pads4(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->in[1])->data, j.before, j.after, j.in4);
+    j.k = x->k;
+    j.in = x_f32(x, n->in[0]);
+    j.out = x_f32(x, n->out[0]);
+    const int64_t rows = (int64_t)(j.before[0] + j.in4[0] + j.after[0]) *
+                         (j.before[1] + j.in4[1] + j.after[1]) *
+                         (j.before[2] + j.in4[2] + j.after[2]);
+    if (x->k->pad4_rows && rows <= INT_MAX)
+        arv_exec_split(x, (int)rows, 64, pad_rows, &j);
+    else
+        x->k->pad4(j.in4, j.before, j.after, j.in, j.out);
 }
 
 const arv_op_def arv_op_pad = {TFL_PAD, "PAD", 4, 2, 2, 1, prepare, eval};

@@ -32,12 +32,30 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+typedef struct rb_job {
+    const arv_kernel_table *k;
+    arv_resize_geom r;
+    const float *in;
+    float *out;
+} rb_job;
+
+static void rb_rows(void *ctx, int b, int e)
+{
+    const rb_job *j = ctx;
+    j->k->resize_bilinear_rows(&j->r, j->in, j->out, b, e);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
     const arv_tensor *in = x_t(x, n->in[0]), *out = x_t(x, n->out[0]);
-    arv_resize_geom r = {in->dims[0], in->dims[1], in->dims[2], in->dims[3], out->dims[1],
-                         out->dims[2], n->p.align_corners, n->p.half_pixel_centers};
-    x->k->resize_bilinear(&r, x_f32(x, n->in[0]), x_f32(x, n->out[0]));
+    rb_job j = {x->k,
+                {in->dims[0], in->dims[1], in->dims[2], in->dims[3], out->dims[1], out->dims[2],
+                 n->p.align_corners, n->p.half_pixel_centers},
+                x_f32(x, n->in[0]), x_f32(x, n->out[0])};
+    if (x->k->resize_bilinear_rows)
+        arv_exec_split(x, j.r.batch * j.r.out_h, 1, rb_rows, &j);
+    else
+        x->k->resize_bilinear(&j.r, j.in, j.out);
 }
 
 const arv_op_def arv_op_resize_bilinear = {TFL_RESIZE_BILINEAR, "RESIZE_BILINEAR", 4, 2, 2, 1,

@@ -140,14 +140,30 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+typedef struct tc_job {
+    const arv_kernel_table *k;
+    arv_conv_geom geo;
+    const float *in, *w, *bias;
+    float *out;
+} tc_job;
+
+static void tc_rows(void *ctx, int b, int e)
+{
+    const tc_job *j = ctx;
+    j->k->transpose_conv(&j->geo, j->in, j->w, j->bias, j->out, b, e);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
     tc_io io = io_of(n);
-    arv_conv_geom geo;
-    fill_geom(x_t(x, io.in), x_t(x, io.w), x_t(x, n->out[0]), n, &geo);
-    x->k->transpose_conv(&geo, x_f32(x, io.in), x_f32(x, io.w),
-                         io.bias >= 0 ? x_f32(x, io.bias) : NULL, x_f32(x, n->out[0]), 0,
-                         geo.batch * geo.out_h);
+    tc_job j;
+    fill_geom(x_t(x, io.in), x_t(x, io.w), x_t(x, n->out[0]), n, &j.geo);
+    j.k = x->k;
+    j.in = x_f32(x, io.in);
+    j.w = x_f32(x, io.w);
+    j.bias = io.bias >= 0 ? x_f32(x, io.bias) : NULL;
+    j.out = x_f32(x, n->out[0]);
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, tc_rows, &j);
 }
 
 const arv_op_def arv_op_transpose_conv = {TFL_TRANSPOSE_CONV, "TRANSPOSE_CONV", 4, 3, 4, 1,

@@ -20,7 +20,7 @@ static void log_cb(void *avcl, int level, const char *fmt, va_list vl)
     if (level > AV_LOG_ERROR)
         return;
     char line[256];
-    int print_prefix = 1;
+    int print_prefix = 0;   /* no "[demuxer @ 0x...]" prefix: messages name the file already */
     av_log_format_line2(avcl, level, fmt, vl, line, sizeof line, &print_prefix);
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r' || line[n - 1] == ' '))

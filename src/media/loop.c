@@ -38,6 +38,7 @@ typedef struct loop {
     char p_msg[ARV_ERR_LEN];
     /* output stage */
     int o_failed, o_begun, done;
+    int o_cur;                  /* input of the last begin item (o_frames counts its frames) */
     char o_msg[ARV_ERR_LEN];
     int64_t o_frames, o_total;
     const char *o_name;
@@ -256,7 +257,7 @@ static void add_note(loop *L, int input, int ok, int64_t corrupt, const char *ms
     arv_loop_note *n = &st->notes[st->n_notes++];
     n->input = input;
     n->ok = ok;
-    n->frames = L->o_frames;
+    n->frames = L->o_cur == input ? L->o_frames : 0;
     n->corrupt = corrupt;
     snprintf(n->msg, sizeof n->msg, "%s", msg);
 }
@@ -330,6 +331,7 @@ static int output_item(loop *L, item *it)
     switch (it->kind) {
     case IT_BEGIN:
         L->o_frames = 0;
+        L->o_cur = k;
         L->o_total = it->info.nb_frames;
         L->o_name = arv_source_name(L->src, k);
         if (ops->begin_input) {
@@ -421,7 +423,7 @@ int arv_loop_run(arv_source *src, const arv_loop_ops *ops, const arv_loop_opts *
     if (o)
         L->o = *o;
     L->st = stats;
-    L->p_failed = L->o_failed = L->o_begun = -1;
+    L->p_failed = L->o_failed = L->o_begun = L->o_cur = -1;
     atomic_init(&L->skip_input, -1);
     atomic_init(&L->fatal, 0);
     pthread_mutex_init(&L->fatal_mu, NULL);

@@ -30,7 +30,9 @@
  *
  * The frame given to process/emit belongs to the loop (its pixels are freed
  * after emit); `result` belongs to the task and is handed to free_result
- * after emit (or when dropped). Any callback may be NULL. */
+ * after emit, or when the frame is dropped (its input failed, the run
+ * stopped) — so free_result may run on any of the threads, and also gets a
+ * result a failing process left behind. Any callback may be NULL. */
 #ifndef ARV_LOOP_H
 #define ARV_LOOP_H
 

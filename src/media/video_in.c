@@ -305,17 +305,17 @@ int arv_video_in_read(arv_video_in *v, arv_frame *f, char *err)
                 v->done = 1;
             continue;
         }
-        /* The decoder wants input. */
-        if (v->demux_eof) {
-            if (v->flushed) {
-                v->done = 1;
-                return 0;
-            }
-            avcodec_send_packet(v->dec, NULL);
-            v->flushed = 1;
-            continue;
-        }
+        /* The decoder wants input: a packet it refused earlier, or the next one. */
         if (!v->pkt_pending) {
+            if (v->demux_eof) {
+                if (v->flushed) {
+                    v->done = 1;
+                    return 0;
+                }
+                avcodec_send_packet(v->dec, NULL);
+                v->flushed = 1;
+                continue;
+            }
             ret = av_read_frame(v->fmt, v->pkt);
             if (ret == AVERROR_EOF) {
                 v->demux_eof = 1;
@@ -333,13 +333,16 @@ int arv_video_in_read(arv_video_in *v, arv_frame *f, char *err)
             }
         }
         ret = avcodec_send_packet(v->dec, v->pkt);
-        if (ret == AVERROR(EAGAIN)) {
+        if (ret == AVERROR(EAGAIN) && !v->pkt_pending) {
             v->pkt_pending = 1;   /* receive first, then send it again */
             continue;
         }
+        /* Sent, rejected, or refused twice with nothing to receive in between
+         * (a stalled decoder): either way this packet is done. */
         v->pkt_pending = 0;
         av_packet_unref(v->pkt);
-        if (ret < 0 && bad(v, "corrupt packet", ret, err) != 0)
+        if (ret < 0 && bad(v, ret == AVERROR(EAGAIN) ? "decoder stalled" : "corrupt packet", ret,
+                           err) != 0)
             return -1;
     }
 }

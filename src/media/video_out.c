@@ -91,7 +91,7 @@ static int setup_encoder(arv_video_out *v, const AVCodec *codec, const arv_video
         e->global_quality = FF_QP2LAMBDA * (o->qscale > 0 ? o->qscale : 3);
     }
     if (is_x264)
-        av_opt_set(e->priv_data, "preset", o->preset ? o->preset : "veryfast", 0);
+        av_opt_set(e->priv_data, "preset", o->preset ? o->preset : "superfast", 0);
     v->tick_per_frame = av_rescale_q(1, av_inv_q(fps), e->time_base);
     if (v->tick_per_frame < 1)
         v->tick_per_frame = 1;

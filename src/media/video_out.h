@@ -40,7 +40,8 @@ typedef struct arv_video_out_opts {
     int crf;                  /* libx264 constant rate factor; 0 = 20 */
     int qscale;               /* other encoders: fixed quantiser 1..31; 0 = 3 */
     int64_t bit_rate;         /* > 0: target bits per second instead of crf/qscale */
-    const char *preset;       /* libx264 preset; NULL = "veryfast" */
+    const char *preset;       /* libx264 preset; NULL = "superfast" (real time at 720p
+                                 on 2 cores: ~57 fps vs ~29 for veryfast) */
     int threads;              /* encoder threads; 0 = libavcodec's choice */
 } arv_video_out_opts;
 

@@ -91,8 +91,14 @@ int arv_fimage_ensure(arv_fimage *f, int w, int h, int c);
  * p = 0.5, 0 at p = 0 or 1. So confident pixels keep the new value,
  * uncertain ones lean on the past. MediaPipe's pose graph uses ratio 0.7
  * (tasks/cc/vision/holistic_landmarker, the maintainers' selfie example in
- * google-ai-edge/mediapipe#2282); ratio 0 disables. Like MediaPipe, it runs
- * on the image-sized mask and the previous value is the previous output. */
+ * google-ai-edge/mediapipe#2282); ratio 0 disables. As there, the previous
+ * value is the previous output (a loopback). Where we differ: MediaPipe
+ * smooths the image-sized mask, `arv segment` the model-sized one before
+ * upsampling (the functions here take either). Upsampling is linear, so the
+ * two differ only through u() being evaluated before instead of after
+ * interpolation: on 150 frames of a 1280x720 video the mean |difference| is
+ * 1.5e-4 and 0.014% of pixels change side of 0.5, for 25x fewer pixels to
+ * blend (2.2 ms less per 720p frame here). */
 typedef struct arv_seg_smoother {
     float ratio;
     arv_fimage prev;
@@ -137,9 +143,9 @@ void arv_seg_stats_compute(const arv_fimage *alpha, arv_seg_stats *out);
 /* Background blur ("bokeh"): the background is blurred with a gaussian of
  * sigma pixels, the sharp person composited over it with alpha. The blur is
  * weighted by (1 - alpha) (normalized convolution), so the person's colours
- * do not bleed into a halo around them. Large sigmas are computed on a
- * box-downsampled copy (factor floor(sigma / 3)) and upsampled: the result
- * has no detail at that scale anyway. out may be frame. */
+ * do not bleed into a halo around them. Sigmas of 3 and more are computed
+ * on a box-downsampled copy (factor floor(sigma / 1.5)) and upsampled: the
+ * result has no detail at that scale anyway. out may be frame. */
 int arv_seg_blur_background(const arv_image *frame, const arv_fimage *alpha, float sigma,
                             arv_image *out);
 

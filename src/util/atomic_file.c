@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "util/atomic_file.h"
 
@@ -17,6 +18,16 @@ int arv_atomic_open(arv_atomic_file *af, const char *path, char *err)
     int fd = mkstemp(af->tmp);
     if (fd < 0) {
         snprintf(err, 256, "%.200s: cannot create: %s", path, strerror(errno));
+        return -1;
+    }
+    /* mkstemp creates 0600; give the result the mode a plain fopen would
+     * (0666 less the umask), so outputs are as readable as the user expects. */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        snprintf(err, 256, "%.200s: cannot set mode: %s", path, strerror(errno));
+        close(fd);
+        unlink(af->tmp);
         return -1;
     }
     af->fp = fdopen(fd, "wb");

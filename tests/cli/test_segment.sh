@@ -72,6 +72,24 @@ expect "flicker in the summary" grep -q '"summary":true,"frames":5,"flicker":' "
 expect_rc 1 "$ARV" segment "$T/in.y4m" -c -o "$T/v"
 expect "cutout of a video refused" grep -q "needs still images" "$T/err"
 
+# a real video, segmented and encoded, decoded again: frames and timestamps kept
+V=testdata/video/mecavideo_g1.avi
+if [ -f "$V" ]; then
+    pts() { grep -o '"frame":[0-9]*,"pts_us":[0-9]*' "$1"; }
+    expect_rc 0 "$ARV" segment --json "$V" && cp "$T/out" "$T/in.jsonl"
+    expect_rc 0 "$ARV" segment -B 6 -m -o "$T/vid" "$V"
+    expect "blurred video written" test -s "$T/vid/mecavideo_g1.blur.mp4"
+    expect "mask video written" test -s "$T/vid/mecavideo_g1.mask.mp4"
+    expect "no temp files" no_temp "$T/vid"
+    expect_rc 0 "$ARV" segment --json "$T/vid/mecavideo_g1.blur.mp4" && cp "$T/out" "$T/rt.jsonl"
+    expect "16 frames in" test "$(pts "$T/in.jsonl" | wc -l)" = 16
+    expect "same frames and timestamps after the round trip" test "$(pts "$T/in.jsonl")" = "$(pts "$T/rt.jsonl")"
+    expect_rc 0 "$ARV" segment -o "$T/one.mp4" "$V"
+    expect "-o FILE.mp4" test -s "$T/one.mp4"
+    expect_rc 1 "$ARV" segment -o "$T/one.png" "$V"
+    expect "an image name for a video refused" grep -q "needs a still image input" "$T/err"
+fi
+
 # usage errors: exit 2, one line
 expect_rc 2 "$ARV" segment && expect_one_line_error "no INPUT given"
 expect_rc 2 "$ARV" segment --threshold 2 "$IMG" && expect_one_line_error "--threshold: '2'"

@@ -115,6 +115,10 @@ static const rule RULES[] = {
      {"output_shape 8x8 does not match input 4x4 at stride 2x2"}},
     {"bad_shape_fc_keep_dims_scalar", ARV_ERR_UNSUPPORTED, {"(FULLY_CONNECTED): unsupported"}},
     {"bad_shape_fc_bias_size", ARV_ERR_SHAPE, {"bias does not match 3 outputs"}},
+    {"bad_shape_fc_keep_dims_last_dim", ARV_ERR_UNSUPPORTED, {"(FULLY_CONNECTED): unsupported"}},
+    /* found by the fuzzer */
+    {"bad_fuzz_fc_keep_dims_last_dim_mismatch", ARV_ERR_UNSUPPORTED,
+     {"(FULLY_CONNECTED): unsupported"}},
     {"bad_shape_pad_dim_overflow", ARV_ERR_LIMIT, {"too large"}},
     {"bad_shape_tconv_bias_output_overflow", ARV_ERR_SHAPE, {"output size out of range"}},
     {"bad_model_schema_version_2", ARV_ERR_UNSUPPORTED, {"schema version 2 (expected 3)"}},

@@ -1,9 +1,10 @@
 /* test_simd_conv.c — every SIMD kernel table's CONV_2D (packed and plain),
- * DEPTHWISE_CONV_2D, TRANSPOSE_CONV and FULLY_CONNECTED against the generic
+ * DEPTHWISE_CONV_2D and TRANSPOSE_CONV against the generic
  * table (the oracle) on random data: pixel counts below, at and above the
  * microkernel tile, odd channel counts on both sides of the vector width, a
  * reduction longer than the K block, strides 1 and 2, SAME and VALID, all
- * three activations, with and without bias. Every table this machine runs
+ * three activations, with and without bias, dense and 75%-zero filters.
+ * Every table this machine runs
  * is tested. Error measure and tolerance: support/ktest.h (1e-5). */
 #include <check.h>
 #include <math.h>
@@ -129,6 +130,11 @@ static void check_case(kt_rng *r, const arv_kernel_table *k, int depthwise,
     kt_fill(r, in, n_in, -1.0f, 1.0f);
     const float wa = 2.0f / sqrtf((float)fan_in);
     kt_fill(r, w, n_w, -wa, wa);
+    /* A third of the filters 75% zeros, as pose_detection's. */
+    if (!depthwise && kt_int(r, 0, 2) == 0)
+        for (size_t i = 0; i < n_w; i++)
+            if (kt_int(r, 0, 3) != 0)
+                w[i] = 0.0f;
     kt_fill(r, bias, (size_t)g->out_c, -1.0f, 1.0f);
     const float *b = kt_int(r, 0, 3) == 0 ? NULL : bias;
     const int rows = g->batch * g->out_h;
@@ -212,6 +218,82 @@ START_TEST(conv2d_model_sized)
 }
 END_TEST
 
+typedef struct tc_call {
+    const arv_kernel_table *k;
+    const arv_conv_geom *g;
+    const float *in, *w, *bias;
+} tc_call;
+
+static void run_tc_rows(const void *ctx, float *out, int r0, int r1)
+{
+    const tc_call *c = ctx;
+    c->k->transpose_conv(c->g, c->in, c->w, c->bias, out, r0, r1);
+}
+
+/* Transposed convolution shapes as TFLite's converter produces them (see
+ * test_kernels_conv.c), including the models' 2x2 stride 2 16 -> 1. */
+START_TEST(transpose_conv_vs_generic)
+{
+    static const int KS[] = {1, 2, 3, 4, 5};
+    kt_rng r;
+    kt_seed(&r, 8000);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 60; trial++) {
+            arv_conv_geom g;
+            memset(&g, 0, sizeof g);
+            const int same = kt_int(&r, 0, 1);
+            g.batch = kt_int(&r, 1, 2);
+            g.in_h = kt_int(&r, 1, 9);
+            g.in_w = kt_int(&r, 1, 9);
+            g.in_c = kt_pick(&r, IN_CHANS, 7);
+            g.out_c = kt_pick(&r, OUT_CHANS, 6);
+            g.k_h = trial % 4 == 0 ? 2 : KS[kt_int(&r, 0, 4)];
+            g.k_w = trial % 4 == 0 ? 2 : kt_int(&r, 0, 2) ? g.k_h : KS[kt_int(&r, 0, 4)];
+            g.stride_h = trial % 4 == 0 ? 2 : kt_int(&r, 1, 3);
+            g.stride_w = trial % 4 == 0 ? 2 : kt_int(&r, 0, 2) ? g.stride_h : kt_int(&r, 1, 3);
+            g.dil_h = g.dil_w = g.depth_mult = 1;
+            if (same) {
+                g.out_h = g.in_h * g.stride_h;
+                g.out_w = g.in_w * g.stride_w;
+                const int th = (g.in_h - 1) * g.stride_h + g.k_h - g.out_h;
+                const int tw = (g.in_w - 1) * g.stride_w + g.k_w - g.out_w;
+                g.pad_top = th > 0 ? th / 2 : 0;
+                g.pad_left = tw > 0 ? tw / 2 : 0;
+            } else {
+                g.out_h = (g.in_h - 1) * g.stride_h + g.k_h + kt_int(&r, 0, g.stride_h - 1);
+                g.out_w = (g.in_w - 1) * g.stride_w + g.k_w + kt_int(&r, 0, g.stride_w - 1);
+            }
+            kt_act(kt_int(&r, 0, 2), &g.act_min, &g.act_max);
+            const size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
+            const size_t n_out = (size_t)g.batch * g.out_h * g.out_w * g.out_c;
+            const size_t n_w = (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
+            float *in = kt_alloc(n_in), *w = kt_alloc(n_w), *bias = kt_alloc((size_t)g.out_c);
+            float *want = kt_alloc(n_out), *got = kt_alloc(n_out);
+            kt_fill(&r, in, n_in, -1.0f, 1.0f);
+            const float wa = 2.0f / sqrtf((float)(g.k_h * g.k_w * g.in_c));
+            kt_fill(&r, w, n_w, -wa, wa);
+            kt_fill(&r, bias, (size_t)g.out_c, -1.0f, 1.0f);
+            const float *b = kt_int(&r, 0, 3) == 0 ? NULL : bias;
+            const int rows = g.batch * g.out_h;
+            arv_kernels_generic.transpose_conv(&g, in, w, b, want, 0, rows);
+            const arv_kernel_table *k = tables[t];
+            k->transpose_conv(&g, in, w, b, got, 0, rows);
+            char what[256];
+            describe(what, sizeof what, "transpose_conv", k, &g);
+            compare("transpose_conv", what, got, want, n_out);
+            tc_call tc = {k, &g, in, w, b};
+            const char *msg = kt_check_rows(&r, run_tc_rows, &tc, rows,
+                                            (size_t)g.out_w * g.out_c, got);
+            ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+            free(in);
+            free(w);
+            free(bias);
+            free(want);
+            free(got);
+        }
+}
+END_TEST
+
 int main(void)
 {
     setup();
@@ -225,6 +307,7 @@ int main(void)
     tcase_add_loop_test(tc, conv2d_vs_generic, 0, N_CFGS);
     tcase_add_loop_test(tc, depthwise_vs_generic, 0, N_CFGS);
     tcase_add_test(tc, conv2d_model_sized);
+    tcase_add_test(tc, transpose_conv_vs_generic);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);
 }

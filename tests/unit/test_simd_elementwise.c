@@ -2,7 +2,7 @@
  * spatial kernels against the generic table: ADD/MUL/SUB with the
  * broadcasts our models use and others, PRELU, clamp, LOGISTIC, HARD_SWISH
  * (lengths around the vector width, in place), MAX/AVERAGE_POOL, MEAN and
- * RESIZE_BILINEAR with odd channel counts. Error measure and tolerance:
+ * RESIZE_BILINEAR and PAD with odd channel counts, row ranges. Error measure and tolerance:
  * support/ktest.h (1e-5); all but LOGISTIC are expected to be exact. */
 #include <check.h>
 #include <math.h>
@@ -205,6 +205,72 @@ START_TEST(pool_vs_generic)
 }
 END_TEST
 
+typedef struct rb_call {
+    const arv_kernel_table *k;
+    const arv_resize_geom *g;
+    const float *in;
+} rb_call;
+
+static void run_rb_rows(const void *ctx, float *out, int r0, int r1)
+{
+    const rb_call *c = ctx;
+    c->k->resize_bilinear_rows(c->g, c->in, out, r0, r1);
+}
+
+typedef struct pad_call {
+    const arv_kernel_table *k;
+    const int *dims, *before, *after;
+    const float *in;
+} pad_call;
+
+static void run_pad_rows(const void *ctx, float *out, int r0, int r1)
+{
+    const pad_call *c = ctx;
+    c->k->pad4_rows(c->dims, c->before, c->after, c->in, out, r0, r1);
+}
+
+/* The models' pads (spatial 1 or 2, channel-only) and random ones. */
+START_TEST(pad_vs_generic)
+{
+    kt_rng r;
+    kt_seed(&r, 500);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 60; trial++) {
+            const arv_kernel_table *k = tables[t];
+            if (!k->pad4_rows)
+                continue;
+            int dims[4] = {kt_int(&r, 1, 2), kt_int(&r, 1, 7), kt_int(&r, 1, 7),
+                           CHANS[kt_int(&r, 0, 5)]};
+            int before[4] = {0, 0, 0, 0}, after[4] = {0, 0, 0, 0};
+            switch (trial % 3) {
+            case 0: before[1] = before[2] = after[1] = after[2] = kt_int(&r, 1, 2); break;
+            case 1: after[3] = kt_int(&r, 1, 40); break;
+            default:
+                for (int d = 0; d < 4; d++) {
+                    before[d] = kt_int(&r, 0, 2);
+                    after[d] = kt_int(&r, 0, 2);
+                }
+            }
+            int od[4];
+            for (int d = 0; d < 4; d++)
+                od[d] = before[d] + dims[d] + after[d];
+            const size_t n_in = count4(dims), n = count4(od);
+            float *in = kt_alloc(n_in), *want = kt_alloc(n), *got = kt_alloc(n);
+            kt_fill(&r, in, n_in, -3.0f, 3.0f);
+            REF->pad4(dims, before, after, in, want);
+            const int rows = od[0] * od[1] * od[2];
+            k->pad4_rows(dims, before, after, in, got, 0, rows);
+            check("pad4_rows", k->name, got, want, n, 1);
+            pad_call pc = {k, dims, before, after, in};
+            const char *msg = kt_check_rows(&r, run_pad_rows, &pc, rows, (size_t)od[3], got);
+            ck_assert_msg(msg == NULL, "%s pad4_rows: %s", k->name, msg);
+            free(in);
+            free(want);
+            free(got);
+        }
+}
+END_TEST
+
 START_TEST(mean_resize_vs_generic)
 {
     kt_rng r;
@@ -246,6 +312,12 @@ START_TEST(mean_resize_vs_generic)
             REF->resize_bilinear(&rg, in, want);
             k->resize_bilinear(&rg, in, got);
             check("resize_bilinear", k->name, got, want, n_rs, 1);
+            if (k->resize_bilinear_rows) {
+                rb_call rc = {k, &rg, in};
+                const char *msg = kt_check_rows(&r, run_rb_rows, &rc, rg.batch * rg.out_h,
+                                                (size_t)rg.out_w * rg.c, got);
+                ck_assert_msg(msg == NULL, "%s resize_bilinear_rows: %s", k->name, msg);
+            }
             free(want);
             free(got);
             free(in);
@@ -263,6 +335,7 @@ int main(void)
     tcase_add_test(tc, binary_vs_generic);
     tcase_add_test(tc, pool_vs_generic);
     tcase_add_test(tc, mean_resize_vs_generic);
+    tcase_add_test(tc, pad_vs_generic);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);
 }

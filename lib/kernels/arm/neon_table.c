@@ -7,7 +7,7 @@ const arv_kernel_table arv_kernels_neon = {
     .name = "neon",
     .conv2d = arv_ref_conv2d_f32,
     .depthwise = arv_depthwise_neon,
-    .transpose_conv = arv_ref_transpose_conv_f32,
+    .transpose_conv = arv_transpose_conv_neon,
     .fully_connected = arv_ref_fully_connected_f32,
     .max_pool = arv_max_pool_neon,
     .avg_pool = arv_avg_pool_neon,
@@ -24,4 +24,6 @@ const arv_kernel_table arv_kernels_neon = {
     .conv2d_packed_size = arv_conv2d_packed_size_neon,
     .conv2d_pack = arv_conv2d_pack_neon,
     .conv2d_packed = arv_conv2d_packed_neon,
+    .resize_bilinear_rows = arv_resize_bilinear_rows_neon,
+    .pad4_rows = arv_pad4_rows_neon,
 };

@@ -8,3 +8,7 @@
 #define GEMM_MR 6
 #define GEMM_NV 2
 #include "kernels/simd/conv_gemm.inc"
+
+/* avx512_table.c hands convs with N <= 8 to the AVX2 kernel with the packed
+ * weights as they are, so both must pack 16-wide panels. */
+_Static_assert(GEMM_NR == 16, "x86 GEMM panels must be 16 floats wide");
