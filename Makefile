@@ -105,7 +105,7 @@ test-unit: $(TEST_BIN)
 	@f=0; for t in $(TEST_BIN); do echo "== $$t"; CK_FORK=no $$t || f=$$((f+1)); done; test $$f = 0 || { echo "$$f unit test program(s) failed"; exit 1; }
 
 test-cli: $(ARV)
-	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t; done
+	@f=0; for t in $(sort $(wildcard tests/cli/test_*.sh)); do echo "== $$t"; ARV=$(abspath $(ARV)) bash $$t || f=$$((f+1)); done; test $$f = 0 || { echo "$$f CLI test script(s) failed"; exit 1; }
 
 test: test-unit test-cli
 

@@ -16,6 +16,8 @@ typedef struct arv_command {
 
 extern const arv_command arv_cmd_inspect, arv_cmd_run, arv_cmd_bench;
 extern const arv_command arv_cmd_segment;
+extern const arv_command arv_cmd_pose;
+extern const arv_command arv_cmd_quantize;
 
 /* "arv NAME: " prefixed one-line error on stderr. */
 void cmd_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 #include "arv.h"
 #include "cmd.h"
-#include "util/model_path.h"
+#include "util/model_open.h"
 
 static void usage(FILE *fp)
 {
@@ -178,16 +178,10 @@ static int run(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *arg = argv[optind];
-    char path[4096];
-    if (arv_find_model(arg, path, sizeof path) != 0) {
-        cmd_error("inspect", "%s: no such file or model name", arg);
-        return EXIT_MODEL_IO;
-    }
+    char path[4096], err[ARV_MODEL_OPEN_ERR_LEN];
     arv_model *m;
-    char err[ARV_ERR_LEN];
-    arv_status s = arv_model_open(path, NULL, &m, err);
-    if (s != ARV_OK) {
-        cmd_error("inspect", "%s: %s", path, err);
+    if (arv_model_open_arg(arg, path, sizeof path, &m, err) != 0) {
+        cmd_error("inspect", "%s", err);
         return EXIT_MODEL_IO;
     }
     size_t arena = 0;

@@ -5,7 +5,7 @@
 #include "arv.h"
 #include "cmd.h"
 
-static const arv_command *const commands[] = {&arv_cmd_inspect, &arv_cmd_run, &arv_cmd_bench, &arv_cmd_segment};
+static const arv_command *const commands[] = {&arv_cmd_inspect, &arv_cmd_run, &arv_cmd_bench, &arv_cmd_segment, &arv_cmd_pose, &arv_cmd_quantize};
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 void cmd_error(const char *cmd, const char *fmt, ...)

@@ -11,7 +11,8 @@
 #include "arv.h"
 #include "cmd.h"
 #include "io/npy.h"
-#include "util/model_path.h"
+#include "util/model_open.h"
+#include "util/shape.h"
 #include "util/xorshift.h"
 
 #define MAX_INPUTS 16
@@ -29,7 +30,8 @@ static void usage(FILE *fp)
             "      --range LO,HI       value range for --random-seed (default 0,1)\n"
             "  -o, --output-dir DIR    where to write outputs (default: .)\n"
             "  -t, --threads N         worker threads (default: all cores)\n"
-            "      --isa NAME          kernel set: generic (default: best available)\n"
+            "      --isa NAME          kernel set: generic, avx2, avx512, neon (default: best\n"
+            "                          available here; also $ARV_ISA)\n"
             "  -j, --json              print output names, shapes and files as JSON\n"
             "  -h, --help              this help\n");
 }
@@ -54,15 +56,6 @@ static int same_shape(const arv_tensor *t, const arv_npy *a)
         if (t->dims[d] != a->dims[d])
             return 0;
     return 1;
-}
-
-static void shape_str(const int *dims, int nd, char *buf, size_t len)
-{
-    size_t o = (size_t)snprintf(buf, len, "[");
-    for (int d = 0; d < nd && o < len; d++)
-        o += (size_t)snprintf(buf + o, len - o, "%s%d", d ? "," : "", dims[d]);
-    if (o < len)
-        snprintf(buf + o, len - o, "]");
 }
 
 typedef struct run_opts {
@@ -105,8 +98,8 @@ static int load_inputs(arv_interp *it, const run_opts *o, const char *model)
             return EXIT_MODEL_IO;
         }
         if (t->type != ARV_FLOAT32 || !same_shape(t, &arr)) {
-            shape_str(t->dims, t->ndim, a, sizeof a);
-            shape_str(arr.dims, arr.ndim, b, sizeof b);
+            arv_shape_str(t->dims, t->ndim, a, sizeof a);
+            arv_shape_str(arr.dims, arr.ndim, b, sizeof b);
             cmd_error("run", "%s: shape %s does not match model input %d '%s' %s %s", o->inputs[i],
                       b, i, t->name, arv_dtype_name(t->type), a);
             arv_npy_free(&arr);
@@ -229,14 +222,10 @@ static int run(int argc, char **argv)
     if (rc != EXIT_OK)
         return rc < 0 ? EXIT_OK : rc;
     const char *arg = argv[argc - 1];
-    char path[4096], err[ARV_ERR_LEN];
-    if (arv_find_model(arg, path, sizeof path) != 0) {
-        cmd_error("run", "%s: no such file or model name", arg);
-        return EXIT_MODEL_IO;
-    }
+    char path[4096], err[ARV_MODEL_OPEN_ERR_LEN];
     arv_model *m;
-    if (arv_model_open(path, NULL, &m, err) != ARV_OK) {
-        cmd_error("run", "%s: %s", path, err);
+    if (arv_model_open_arg(arg, path, sizeof path, &m, err) != 0) {
+        cmd_error("run", "%s", err);
         return EXIT_MODEL_IO;
     }
     arv_options opt = {.num_threads = o.threads, .isa = o.isa};

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
@@ -22,12 +21,14 @@
 #include "image/composite.h"
 #include "image/resize.h"
 #include "media/image_io.h"
+#include "media/frame_json.h"
+#include "media/frame_sink.h"
 #include "media/loop.h"
-#include "media/png.h"
+#include "media/out_path.h"
 #include "media/source.h"
-#include "media/video_out.h"
-#include "media/y4m.h"
 #include "tasks/segment.h"
+#include "tasks/segment_report.h"
+#include "util/parse.h"
 
 #define CMD "segment"
 
@@ -56,16 +57,6 @@ typedef struct seg_opts {
     int timing;                 /* print the stages' busy times at the end */
 } seg_opts;
 
-/* One row of the evaluation table. */
-typedef struct eval_row {
-    char name[256];
-    int is_video;
-    int has_gt;
-    arv_seg_counts counts;
-    double flicker;
-    int64_t frames;
-} eval_row;
-
 typedef struct seg_ctx {
     seg_opts o;
     dest_kind dest;
@@ -83,14 +74,11 @@ typedef struct seg_ctx {
     char name[1024];            /* the current input */
     char stem[256];
     char path[N_OUT][4096];
-    arv_video_out *vout[N_OUT];
-    arv_y4m_writer *y4m;
+    arv_frame_sink sink[N_OUT];
     arv_seg_flicker flicker;
     int64_t frames;
-    eval_row *rows;
-    int n_rows, cap_rows;
-    char **used;                /* output paths written in this run */
-    int n_used, cap_used;
+    arv_seg_eval_table eval;
+    arv_out_paths used;         /* output paths written in this run */
 } seg_ctx;
 
 /* What process() hands to emit(): the alpha, its statistics and the
@@ -164,17 +152,6 @@ static int bad(const char *flag, const char *val, const char *want)
     return EXIT_USAGE;
 }
 
-static int parse_float(const char *s, float lo, float hi, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= lo && v <= hi))
-        return -1;
-    *out = (float)v;
-    return 0;
-}
-
 static int parse_hex_colour(const char *s, uint8_t rgb[3])
 {
     arv_gt_value v;
@@ -210,7 +187,7 @@ static int parse_args(int argc, char **argv, seg_opts *o)
         case 'c': o->want[OUT_CUTOUT] = 1; break;
         case 'b': o->background = optarg; o->want[OUT_COMPOSITE] = 1; break;
         case 'B':
-            if (parse_float(optarg, 0.1f, 1000.0f, &o->blur) != 0)
+            if (arv_parse_float(optarg, 0.1f, 1000.0f, &o->blur) != 0)
                 return bad("--blur", optarg, "a sigma from 0.1 to 1000 pixels");
             o->want[OUT_COMPOSITE] = 1;
             break;
@@ -227,7 +204,7 @@ static int parse_args(int argc, char **argv, seg_opts *o)
                 return bad("--model", optarg, "auto, general or landscape");
             break;
         case O_THR:
-            if (parse_float(optarg, 0.0f, 1.0f, &o->matte.threshold) != 0)
+            if (arv_parse_float(optarg, 0.0f, 1.0f, &o->matte.threshold) != 0)
                 return bad("--threshold", optarg, "a number from 0 to 1");
             break;
         case O_EDGE: {
@@ -239,16 +216,16 @@ static int parse_args(int argc, char **argv, seg_opts *o)
             break;
         }
         case O_FEATHER:
-            if (parse_float(optarg, 0.0f, 1000.0f, &o->matte.feather) != 0)
+            if (arv_parse_float(optarg, 0.0f, 1000.0f, &o->matte.feather) != 0)
                 return bad("--feather", optarg, "a sigma from 0 to 1000 pixels");
             break;
         case O_HARM:
             o->harmonize = 0.5f;
-            if (optarg && parse_float(optarg, 0.0f, 1.0f, &o->harmonize) != 0)
+            if (optarg && arv_parse_float(optarg, 0.0f, 1.0f, &o->harmonize) != 0)
                 return bad("--harmonize", optarg, "a strength from 0 to 1");
             break;
         case O_SMOOTH:
-            if (parse_float(optarg, 0.0f, 1.0f, &o->smooth) != 0)
+            if (arv_parse_float(optarg, 0.0f, 1.0f, &o->smooth) != 0)
                 return bad("--smooth", optarg, "a ratio from 0 to 1");
             break;
         case O_NOEXIF: o->no_exif = 1; break;
@@ -312,26 +289,6 @@ static int parse_args(int argc, char **argv, seg_opts *o)
 
 /* ------------------------------------------------------------ output names */
 
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int has_ext(const char *p, const char *const *exts)
-{
-    const char *dot = strrchr(p, '.'), *slash = strrchr(p, '/');
-    if (!dot || (slash && dot < slash))
-        return 0;
-    for (; *exts; exts++)
-        if (!strcasecmp(dot + 1, *exts))
-            return 1;
-    return 0;
-}
-
-static const char *const image_exts[] = {"png", "jpg", "jpeg", NULL};
-static const char *const video_exts[] = {"mp4", "mov", "mkv", "avi", "webm", "m4v", NULL};
-
 /* Where outputs go: a directory (created if missing, one level), a file or
  * stdout. Returns EXIT_OK or an exit code after printing the error. */
 static int resolve_dest(seg_ctx *c)
@@ -344,7 +301,8 @@ static int resolve_dest(seg_ctx *c)
     }
     size_t len = strlen(out);
     int looks_dir = len && out[len - 1] == '/';
-    if (!looks_dir && !is_dir(out) && (has_ext(out, image_exts) || has_ext(out, video_exts))) {
+    if (!looks_dir && !arv_path_is_dir(out) &&
+        (arv_path_has_ext(out, arv_image_exts) || arv_path_has_ext(out, arv_video_exts))) {
         if (n_out != 1) {
             cmd_error(CMD, "%s: -o FILE takes one output; give a directory for several", out);
             return EXIT_USAGE;
@@ -355,7 +313,7 @@ static int resolve_dest(seg_ctx *c)
     c->dest = DEST_DIR;
     if (n_out == 0)
         return EXIT_OK;   /* --json / --eval only: nothing written */
-    if (!is_dir(out) && mkdir(out, 0777) != 0) {
+    if (!arv_path_is_dir(out) && mkdir(out, 0777) != 0) {
         cmd_error(CMD, "%s: cannot create directory: %s", out, strerror(errno));
         return EXIT_MODEL_IO;
     }
@@ -366,51 +324,9 @@ static int resolve_dest(seg_ctx *c)
     return EXIT_OK;
 }
 
-/* The input's base name without directory and extension ("-" -> "stdin"). */
-static void stem_of(const char *name, char *stem, size_t len)
-{
-    if (!strcmp(name, "-")) {
-        snprintf(stem, len, "stdin");
-        return;
-    }
-    const char *b = strrchr(name, '/');
-    b = b ? b + 1 : name;
-    snprintf(stem, len, "%s", b);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-        *dot = 0;
-}
-
 static const char *composite_suffix(const seg_opts *o)
 {
     return o->blur > 0 ? "blur" : "bg";
-}
-
-static int remember_path(seg_ctx *c, const char *p, char *err)
-{
-    for (int i = 0; i < c->n_used; i++)
-        if (!strcmp(c->used[i], p)) {
-            snprintf(err, ARV_ERR_LEN, "%.200s: an earlier input wrote this output (same name)", p);
-            return -1;
-        }
-    if (c->n_used == c->cap_used) {
-        int cap = c->cap_used ? 2 * c->cap_used : 16;
-        char **v = realloc(c->used, (size_t)cap * sizeof *v);
-        if (!v)
-            return snprintf(err, ARV_ERR_LEN, "out of memory"), -1;
-        c->used = v, c->cap_used = cap;
-    }
-    if (!(c->used[c->n_used] = strdup(p)))
-        return snprintf(err, ARV_ERR_LEN, "out of memory"), -1;
-    c->n_used++;
-    return 0;
-}
-
-/* 1 if writing `out` would replace the input file itself. */
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 /* ------------------------------------------------------------ the loop */
@@ -480,7 +396,7 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
     c->is_video = info->is_video;
     c->frames = 0;
     arv_seg_flicker_free(&c->flicker);
-    stem_of(name, c->stem, sizeof c->stem);
+    arv_path_stem(name, c->stem, sizeof c->stem);
     snprintf(c->name, sizeof c->name, "%s", name);
     memset(c->path, 0, sizeof c->path);
     const char *dir = c->o.out ? c->o.out : ".";
@@ -495,7 +411,7 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
         if (c->dest == DEST_STDOUT)
             continue;
         if (c->dest == DEST_FILE) {
-            int vid = has_ext(dir, video_exts);
+            int vid = arv_path_has_ext(dir, arv_video_exts);
             if (vid != c->is_video) {
                 snprintf(err, ARV_ERR_LEN, "%.120s: -o %.80s: %s output needs %s input", name,
                          dir, vid ? "a video" : "an image", vid ? "a video" : "a still image");
@@ -503,61 +419,32 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
             }
             snprintf(c->path[k], sizeof c->path[k], "%s", dir);
         } else {
-            size_t dl = strlen(dir);
-            snprintf(c->path[k], sizeof c->path[k], "%s%s%s.%s.%s", dir,
-                     dl && dir[dl - 1] == '/' ? "" : "/", c->stem,
-                     k == OUT_COMPOSITE ? composite_suffix(&c->o) : out_suffix[k],
-                     c->is_video ? "mp4" : "png");
+            arv_out_path_join(c->path[k], sizeof c->path[k], dir, c->stem,
+                              k == OUT_COMPOSITE ? composite_suffix(&c->o) : out_suffix[k],
+                              c->is_video ? "mp4" : "png");
         }
-        if (same_file(c->path[k], name)) {
+        if (arv_path_same_file(c->path[k], name)) {
             snprintf(err, ARV_ERR_LEN, "%.200s: the output would overwrite the input", c->path[k]);
             return ARV_LOOP_INPUT_FAILED;
         }
-        if (remember_path(c, c->path[k], err) != 0)
+        if (arv_out_paths_claim(&c->used, c->path[k], err) != 0)
             return ARV_LOOP_INPUT_FAILED;
     }
-    if (!c->is_video)
-        return ARV_LOOP_OK;
-    /* Video writers, opened now that the size and rate are known. */
-    char note[ARV_ERR_LEN], e[ARV_ERR_LEN];
+    /* Sinks (video writers) opened now that the size and rate are known. */
+    char e[ARV_ERR_LEN];
     for (int k = 0; k < N_OUT; k++) {
         if (!c->o.want[k])
             continue;
-        if (c->dest == DEST_STDOUT) {
-            if (arv_y4m_writer_open(stdout, "-", info->w, info->h, info->fps_num, info->fps_den,
-                                    420, &c->y4m, e) != 0) {
-                snprintf(err, ARV_ERR_LEN, "%s", e);
-                return ARV_LOOP_FATAL;
-            }
-            continue;
-        }
-        arv_video_out_opts vo = {.w = info->w, .h = info->h, .fps_num = info->fps_num,
-                                 .fps_den = info->fps_den};
-        if (arv_video_out_open(c->path[k], &vo, &c->vout[k], note, e) != 0) {
-            snprintf(err, ARV_ERR_LEN, "%s", e);
+        int rc = arv_frame_sink_open(&c->sink[k], c->dest == DEST_STDOUT ? NULL : c->path[k],
+                                     info, err);
+        if (rc != ARV_LOOP_OK) {
             for (int j = 0; j < k; j++)
-                if (c->vout[j]) {
-                    arv_video_out_close(c->vout[j], 0, e);
-                    c->vout[j] = NULL;
-                }
-            return ARV_LOOP_INPUT_FAILED;
+                if (c->o.want[j])
+                    arv_frame_sink_close(&c->sink[j], 0, e);
+            return rc;
         }
     }
     return ARV_LOOP_OK;
-}
-
-/* Copy a gray image into RGB (for y4m, which carries colour frames). */
-static int gray_to_rgb(const arv_image *g, arv_image *rgb)
-{
-    if (arv_image_alloc(rgb, g->w, g->h, 3) != 0)
-        return -1;
-    for (int y = 0; y < g->h; y++) {
-        const uint8_t *s = arv_image_row(g, y);
-        uint8_t *d = arv_image_row(rgb, y);
-        for (int x = 0; x < g->w; x++)
-            d[3 * x] = d[3 * x + 1] = d[3 * x + 2] = s[x];
-    }
-    return 0;
 }
 
 /* Render output k of frame f with alpha into *im (allocated here). Runs on
@@ -591,86 +478,17 @@ static int render(seg_ctx *c, int k, const arv_image *f, const arv_fimage *alpha
     return arv_composite_colour(im, c->bg_colour, alpha, im);
 }
 
-static int write_output(seg_ctx *c, int k, const arv_frame *in, const arv_image *im, char *err)
-{
-    char e[ARV_ERR_LEN];
-    if (c->is_video) {
-        if (c->dest == DEST_STDOUT) {
-            arv_image rgb;
-            const arv_image *src = im;
-            if (im->c == 1) {
-                if (gray_to_rgb(im, &rgb) != 0)
-                    return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
-                src = &rgb;
-            }
-            int rc = arv_y4m_write(c->y4m, src, e);
-            if (src == &rgb)
-                arv_image_free(&rgb);
-            if (rc != 0)
-                return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_FATAL;
-            return ARV_LOOP_OK;
-        }
-        if (arv_video_out_write(c->vout[k], im, in->pts_us, e) != 0)
-            return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
-        return ARV_LOOP_OK;
-    }
-    if (c->dest == DEST_STDOUT) {
-        if (arv_png_encode(stdout, im, "-", e) != 0 || fflush(stdout) != 0)
-            return snprintf(err, ARV_ERR_LEN, "-: %.240s", e), ARV_LOOP_FATAL;
-        return ARV_LOOP_OK;
-    }
-    if (arv_image_save(c->path[k], im, 0, e) != 0)
-        return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
-    return ARV_LOOP_OK;
-}
-
-static eval_row *new_row(seg_ctx *c, const char *name)
-{
-    if (c->n_rows == c->cap_rows) {
-        int cap = c->cap_rows ? 2 * c->cap_rows : 16;
-        eval_row *v = realloc(c->rows, (size_t)cap * sizeof *v);
-        if (!v)
-            return NULL;
-        c->rows = v, c->cap_rows = cap;
-    }
-    eval_row *r = &c->rows[c->n_rows++];
-    memset(r, 0, sizeof *r);
-    snprintf(r->name, sizeof r->name, "%s", name);
-    return r;
-}
-
-/* GT_DIR/<stem>{,_class,_mask,.mask,_gt}.png: the first that exists. */
-static int find_gt(const seg_ctx *c, char *path, size_t len)
-{
-    static const char *const tails[] = {"", "_class", "_mask", ".mask", "_gt"};
-    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
-        snprintf(path, len, "%s/%s%s.png", c->o.eval_dir, c->stem, tails[i]);
-        if (access(path, R_OK) == 0)
-            return 0;
-    }
-    return -1;
-}
-
 /* Six decimals are plenty for ratios and normalized coordinates. */
 static double r6(double x)
 {
     return round(x * 1e6) / 1e6;
 }
 
-static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, const eval_row *row)
+static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r,
+                       const arv_seg_eval_row *row)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "input", in->name);
-    cJSON_AddNumberToObject(o, "frame", (double)in->index);
-    if (in->pts_us != ARV_PTS_NONE) {
-        cJSON_AddNumberToObject(o, "pts_us", (double)in->pts_us);
-        cJSON_AddNumberToObject(o, "time_s", in->pts_us / 1e6);
-    } else {
-        cJSON_AddNullToObject(o, "pts_us");
-        cJSON_AddNullToObject(o, "time_s");
-    }
-    cJSON_AddNumberToObject(o, "width", in->img.w);
-    cJSON_AddNumberToObject(o, "height", in->img.h);
+    arv_frame_json_head(o, in);
     cJSON_AddStringToObject(o, "model", arv_seg_model_name(r->model));
     cJSON_AddNumberToObject(o, "foreground_ratio", r6(r->st.fg_ratio));
     cJSON_AddNumberToObject(o, "mean_alpha", r6(r->st.mean_alpha));
@@ -693,21 +511,9 @@ static void json_frame(seg_ctx *c, const arv_frame *in, const seg_result *r, con
                 cJSON_AddStringToObject(outs, k == OUT_COMPOSITE ? composite_suffix(&c->o) : out_suffix[k],
                                         c->path[k]);
     }
-    if (row && row->has_gt) {
-        double iou = arv_seg_iou(&row->counts);
-        if (isnan(iou))
-            cJSON_AddNullToObject(o, "iou");
-        else
-            cJSON_AddNumberToObject(o, "iou", r6(iou));
-    }
-    char *s = cJSON_PrintUnformatted(o);
-    if (s) {
-        fputs(s, stdout);
-        fputc('\n', stdout);
-        fflush(stdout);
-    }
-    free(s);
-    cJSON_Delete(o);
+    if (row && row->has_gt)
+        arv_json_add_number_or_null(o, "iou", r6(arv_seg_iou(&row->counts)));
+    arv_json_print_line(stdout, o);
 }
 
 static int emit(void *vctx, const arv_frame *in, void *result, char *err)
@@ -717,30 +523,30 @@ static int emit(void *vctx, const arv_frame *in, void *result, char *err)
     for (int k = 0; k < N_OUT; k++) {
         if (!c->o.want[k])
             continue;
-        int rc = write_output(c, k, in, &r->img[k], err);
+        int rc = arv_frame_sink_write(&c->sink[k], &r->img[k], in->pts_us, err);
         if (rc != ARV_LOOP_OK)
             return rc;
     }
     c->frames++;
-    eval_row *row = NULL;
+    arv_seg_eval_row *row = NULL;
     if (c->is_video) {
         if ((c->o.eval_dir || c->o.json) && arv_seg_flicker_add(&c->flicker, &r->alpha) != 0)
             return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
     } else if (c->o.eval_dir) {
-        if (!(row = new_row(c, in->name)))
+        if (!(row = arv_seg_eval_add(&c->eval, in->name)))
             return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
         char gtp[4096], e[ARV_ERR_LEN];
-        if (find_gt(c, gtp, sizeof gtp) == 0) {
+        if (arv_seg_find_gt(c->o.eval_dir, c->stem, gtp, sizeof gtp) == 0) {
             arv_image gt;
             arv_image_load_opts lo = {.no_exif = 1};
             if (arv_image_load(gtp, &lo, &gt, e) != 0) {
-                c->n_rows--;
+                c->eval.n--;
                 return snprintf(err, ARV_ERR_LEN, "%s", e), ARV_LOOP_INPUT_FAILED;
             }
             int rc = arv_seg_compare(&r->alpha, 0.5f, &gt, &c->o.gt, &row->counts, e);
             arv_image_free(&gt);
             if (rc != 0) {
-                c->n_rows--;
+                c->eval.n--;
                 return snprintf(err, ARV_ERR_LEN, "%.120s: %.120s", gtp, e), ARV_LOOP_INPUT_FAILED;
             }
             row->has_gt = 1;
@@ -756,25 +562,14 @@ static int end_input(void *vctx, int input, int ok, char *err)
     seg_ctx *c = vctx;
     (void)input;
     int rc = ARV_LOOP_OK;
-    char e[ARV_ERR_LEN];
-    for (int k = 0; k < N_OUT; k++)
-        if (c->vout[k]) {
-            if (arv_video_out_close(c->vout[k], ok, e) != 0 && ok) {
-                snprintf(err, ARV_ERR_LEN, "%s", e);
-                rc = ARV_LOOP_INPUT_FAILED;
-            }
-            c->vout[k] = NULL;
-        }
-    if (c->y4m) {
-        if (arv_y4m_writer_close(c->y4m, e) != 0 && ok) {
-            snprintf(err, ARV_ERR_LEN, "%s", e);
-            rc = ARV_LOOP_FATAL;
-        }
-        c->y4m = NULL;
+    for (int k = 0; k < N_OUT; k++) {
+        int r = arv_frame_sink_close(&c->sink[k], ok, err);
+        if (r != ARV_LOOP_OK)
+            rc = r;
     }
     if (c->is_video && ok && rc == ARV_LOOP_OK) {
         if (c->o.eval_dir) {
-            eval_row *row = new_row(c, c->name);
+            arv_seg_eval_row *row = arv_seg_eval_add(&c->eval, c->name);
             if (!row)
                 return snprintf(err, ARV_ERR_LEN, "out of memory"), ARV_LOOP_FATAL;
             row->is_video = 1;
@@ -786,93 +581,12 @@ static int end_input(void *vctx, int input, int ok, char *err)
             cJSON_AddStringToObject(o, "input", c->name);
             cJSON_AddBoolToObject(o, "summary", 1);
             cJSON_AddNumberToObject(o, "frames", (double)c->frames);
-            double fl = arv_seg_flicker_value(&c->flicker);
-            if (isnan(fl))
-                cJSON_AddNullToObject(o, "flicker");
-            else
-                cJSON_AddNumberToObject(o, "flicker", fl);
-            char *s = cJSON_PrintUnformatted(o);
-            if (s)
-                printf("%s\n", s);
-            free(s);
-            cJSON_Delete(o);
-            fflush(stdout);
+            arv_json_add_number_or_null(o, "flicker", arv_seg_flicker_value(&c->flicker));
+            arv_json_print_line(stdout, o);
         }
     }
     arv_seg_flicker_free(&c->flicker);
     return rc;
-}
-
-/* ------------------------------------------------------------ evaluation report */
-
-static void eval_report(seg_ctx *c)
-{
-    arv_seg_counts total = {0};
-    double sum = 0;
-    int n = 0, videos = 0;
-    for (int i = 0; i < c->n_rows; i++) {
-        eval_row *r = &c->rows[i];
-        if (r->is_video) {
-            videos++;
-        } else if (r->has_gt) {
-            arv_seg_counts_add(&total, &r->counts);
-            double v = arv_seg_iou(&r->counts);
-            if (!isnan(v))
-                sum += v, n++;
-        }
-    }
-    if (c->o.json) {
-        cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "eval");
-        int with_gt = 0;
-        for (int i = 0; i < c->n_rows; i++)
-            with_gt += !c->rows[i].is_video && c->rows[i].has_gt;
-        cJSON_AddNumberToObject(e, "images", with_gt);
-        cJSON_AddNumberToObject(e, "threshold", 0.5);
-#define ADD_OR_NULL(obj, key, v) (isnan(v) ? (void)cJSON_AddNullToObject(obj, key) : (void)cJSON_AddNumberToObject(obj, key, v))
-        ADD_OR_NULL(e, "mean_iou", n ? sum / n : NAN);
-        ADD_OR_NULL(e, "dataset_iou", arv_seg_iou(&total));
-        ADD_OR_NULL(e, "dataset_iou_background", arv_seg_iou_bg(&total));
-        ADD_OR_NULL(e, "miou", arv_seg_miou(&total));
-        cJSON *vids = cJSON_AddArrayToObject(e, "videos");
-        for (int i = 0; i < c->n_rows; i++)
-            if (c->rows[i].is_video) {
-                cJSON *v = cJSON_CreateObject();
-                cJSON_AddStringToObject(v, "input", c->rows[i].name);
-                cJSON_AddNumberToObject(v, "frames", (double)c->rows[i].frames);
-                ADD_OR_NULL(v, "flicker", c->rows[i].flicker);
-                cJSON_AddItemToArray(vids, v);
-            }
-#undef ADD_OR_NULL
-        char *s = cJSON_PrintUnformatted(o);
-        if (s)
-            printf("%s\n", s);
-        free(s);
-        cJSON_Delete(o);
-        return;
-    }
-    printf("%-40s %8s %10s %10s %10s\n", "image", "IoU", "tp", "fp", "fn");
-    for (int i = 0; i < c->n_rows; i++) {
-        eval_row *r = &c->rows[i];
-        if (r->is_video)
-            continue;
-        if (!r->has_gt) {
-            printf("%-40s %8s\n", r->name, "no-gt");
-            continue;
-        }
-        printf("%-40s %8.4f %10llu %10llu %10llu\n", r->name, arv_seg_iou(&r->counts),
-               (unsigned long long)r->counts.tp, (unsigned long long)r->counts.fp,
-               (unsigned long long)r->counts.fn);
-    }
-    if (n) {
-        printf("mean IoU over %d image(s)                 %8.4f\n", n, sum / n);
-        printf("dataset IoU (person, pixels summed)      %8.4f\n", arv_seg_iou(&total));
-        printf("dataset mIoU (background + person)       %8.4f\n", arv_seg_miou(&total));
-    }
-    for (int i = 0; i < c->n_rows; i++)
-        if (c->rows[i].is_video)
-            printf("%-40s flicker %.5f over %lld frames\n", c->rows[i].name, c->rows[i].flicker,
-                   (long long)c->rows[i].frames);
-    (void)videos;
 }
 
 /* ------------------------------------------------------------ main */
@@ -885,10 +599,8 @@ static void ctx_free(seg_ctx *c)
     arv_image_free(&c->bg_image);
     arv_image_free(&c->bg_scaled);
     arv_seg_flicker_free(&c->flicker);
-    for (int i = 0; i < c->n_used; i++)
-        free(c->used[i]);
-    free(c->used);
-    free(c->rows);
+    arv_out_paths_free(&c->used);
+    arv_seg_eval_table_free(&c->eval);
 }
 
 static int run(int argc, char **argv)
@@ -907,7 +619,7 @@ static int run(int argc, char **argv)
     c.smoother.ratio = c.o.smooth;
     char err[ARV_ERR_LEN];
 
-    if (c.o.eval_dir && !is_dir(c.o.eval_dir)) {
+    if (c.o.eval_dir && !arv_path_is_dir(c.o.eval_dir)) {
         cmd_error(CMD, "%s: --eval needs a directory of ground-truth masks", c.o.eval_dir);
         return EXIT_USAGE;
     }
@@ -968,7 +680,7 @@ static int run(int argc, char **argv)
         rc = EXIT_MODEL_IO;
     } else {
         if (c.o.eval_dir)
-            eval_report(&c);
+            arv_seg_eval_report(stdout, &c.eval, c.o.json);
         if (st.inputs_failed) {
             cmd_error(CMD, "%d of %d input(s) failed, %d done", st.inputs_failed,
                       st.inputs_failed + st.inputs_ok, st.inputs_ok);

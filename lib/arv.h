@@ -110,6 +110,12 @@ typedef struct arv_options {
                                "avx2", "avx512", "neon": an error if this
                                machine or build lacks it */
     int enable_profiling;   /* record per-op times on every invoke */
+    /* Called during invoke after each executed op, once per output of the
+     * op, with that output (its data valid only during the call: the arena
+     * reuses it later) and its index in the model's tensor list. For
+     * calibration and debugging; NULL = none. */
+    void (*observe)(void *user, int tensor_index, const arv_tensor *t);
+    void *observe_user;
 } arv_options;
 
 arv_status arv_interp_new(const arv_model *m, const arv_options *opt,

@@ -105,7 +105,7 @@ static void eval(const arv_exec *x, const arv_node *n)
         return;
     }
     const int c = j.s.out[3] > 0 ? j.s.out[3] : 1;
-    arv_exec_split(x, (int)rows, 4096 / c > 1 ? 4096 / c : 1, bin_rows, &j);
+    arv_exec_split(x, (int)rows, arv_exec_min_items((uint64_t)c, ARV_SPLIT_MIN_ELEMS), bin_rows, &j);
 }
 
 const arv_op_def arv_op_add = {TFL_ADD, "ADD", 4, 2, 2, 1, prepare, eval};

@@ -69,7 +69,10 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
     j.packed = arv_exec_packed(x, n);
     j.out = x_f32(x, n->out[0]);
-    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, conv_rows, &j);
+    const uint64_t row_macs = (uint64_t)j.geo.out_w * (uint64_t)j.geo.out_c * (uint64_t)j.geo.k_h *
+                              (uint64_t)j.geo.k_w * (uint64_t)j.geo.in_c;
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS),
+                   conv_rows, &j);
 }
 
 const arv_op_def arv_op_conv2d = {TFL_CONV_2D, "CONV_2D", 6, 2, 3, 1, prepare, eval};

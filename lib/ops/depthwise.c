@@ -64,7 +64,10 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.w = x_f32(x, n->in[1]);
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
     j.out = x_f32(x, n->out[0]);
-    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, dw_rows, &j);
+    const uint64_t row_macs =
+        (uint64_t)j.geo.out_w * (uint64_t)j.geo.out_c * (uint64_t)j.geo.k_h * (uint64_t)j.geo.k_w;
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS),
+                   dw_rows, &j);
 }
 
 const arv_op_def arv_op_depthwise = {TFL_DEPTHWISE_CONV_2D, "DEPTHWISE_CONV_2D", 6, 2, 3, 1,

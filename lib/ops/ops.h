@@ -29,6 +29,25 @@ static inline void arv_exec_split(const arv_exec *x, int n, int min_chunk, arv_p
     arv_pool_run(x->pool, n, min_chunk, fn, ctx);
 }
 
+/* Smallest share of an op worth a thread (about 10 us of work): below it,
+ * handing it over and moving its data between the cores' caches cost about
+ * as much as the work. On the models here, 2 threads, this and splitting
+ * every op measured within noise of each other; the floor is for machines
+ * where a hand-over costs more. In multiply-adds for the convolutions, in
+ * output elements for the ops that move data. */
+#define ARV_SPLIT_MIN_MACS 400000
+#define ARV_SPLIT_MIN_ELEMS 65536
+
+/* min_chunk for arv_exec_split when each item (row) holds `per_item` units
+ * of work and a thread should get at least `min_work`. */
+static inline int arv_exec_min_items(uint64_t per_item, uint64_t min_work)
+{
+    if (per_item == 0)
+        return 1;
+    const uint64_t n = (min_work + per_item - 1) / per_item;
+    return n > (uint64_t)INT32_MAX ? INT32_MAX : (int)n;
+}
+
 /* The packed weights of node n for this kernel table, or NULL. */
 static inline const void *arv_exec_packed(const arv_exec *x, const arv_node *n)
 {

@@ -78,7 +78,10 @@ static void eval(const arv_exec *x, const arv_node *n)
                          (j.before[1] + j.in4[1] + j.after[1]) *
                          (j.before[2] + j.in4[2] + j.after[2]);
     if (x->k->pad4_rows && rows <= INT_MAX)
-        arv_exec_split(x, (int)rows, 64, pad_rows, &j);
+        arv_exec_split(x, (int)rows,
+                       arv_exec_min_items((uint64_t)(j.before[3] + j.in4[3] + j.after[3]),
+                                          ARV_SPLIT_MIN_ELEMS),
+                       pad_rows, &j);
     else
         x->k->pad4(j.in4, j.before, j.after, j.in, j.out);
 }

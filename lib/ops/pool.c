@@ -65,14 +65,19 @@ static void eval_max(const arv_exec *x, const arv_node *n)
 {
     pool_job j = {x->k->max_pool, {0}, x_f32(x, n->in[0]), x_f32(x, n->out[0])};
     geom(x, n, &j.p);
-    arv_exec_split(x, j.p.batch * j.p.out_h, 1, pool_rows, &j);
+    arv_exec_split(x, j.p.batch * j.p.out_h,
+                   arv_exec_min_items((uint64_t)j.p.out_w * (uint64_t)j.p.c, ARV_SPLIT_MIN_ELEMS),
+                   pool_rows, &j);
 }
 
 static void eval_avg(const arv_exec *x, const arv_node *n)
 {
     pool_job j = {x->k->avg_pool, {0}, x_f32(x, n->in[0]), x_f32(x, n->out[0])};
     geom(x, n, &j.p);
-    arv_exec_split(x, j.p.batch * j.p.out_h, 1, pool_rows, &j);
+    /* Global pools read whole images per output row: count the input. */
+    const uint64_t row = (uint64_t)j.p.out_w * (uint64_t)j.p.c * (uint64_t)j.p.k_h * (uint64_t)j.p.k_w;
+    arv_exec_split(x, j.p.batch * j.p.out_h, arv_exec_min_items(row, ARV_SPLIT_MIN_ELEMS),
+                   pool_rows, &j);
 }
 
 const arv_op_def arv_op_max_pool = {TFL_MAX_POOL_2D, "MAX_POOL_2D", 3, 1, 1, 1, prepare, eval_max};

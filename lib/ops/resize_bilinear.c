@@ -53,7 +53,10 @@ static void eval(const arv_exec *x, const arv_node *n)
                  n->p.align_corners, n->p.half_pixel_centers},
                 x_f32(x, n->in[0]), x_f32(x, n->out[0])};
     if (x->k->resize_bilinear_rows)
-        arv_exec_split(x, j.r.batch * j.r.out_h, 1, rb_rows, &j);
+        arv_exec_split(x, j.r.batch * j.r.out_h,
+                       arv_exec_min_items((uint64_t)j.r.out_w * (uint64_t)j.r.c,
+                                          ARV_SPLIT_MIN_ELEMS),
+                       rb_rows, &j);
     else
         x->k->resize_bilinear(&j.r, j.in, j.out);
 }

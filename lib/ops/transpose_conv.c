@@ -163,7 +163,9 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.w = x_f32(x, io.w);
     j.bias = io.bias >= 0 ? x_f32(x, io.bias) : NULL;
     j.out = x_f32(x, n->out[0]);
-    arv_exec_split(x, j.geo.batch * j.geo.out_h, 1, tc_rows, &j);
+    const uint64_t row_macs = (uint64_t)j.geo.out_w * (uint64_t)j.geo.out_c * (uint64_t)j.geo.in_c;
+    arv_exec_split(x, j.geo.batch * j.geo.out_h, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS),
+                   tc_rows, &j);
 }
 
 const arv_op_def arv_op_transpose_conv = {TFL_TRANSPOSE_CONV, "TRANSPOSE_CONV", 4, 3, 4, 1,

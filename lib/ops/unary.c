@@ -56,7 +56,8 @@ static void eval(const arv_exec *x, const arv_node *n)
     if (blocks > INT_MAX)   /* beyond any tensor limit in use */
         unary_run(j.k, j.op, j.count, j.in, j.out);
     else
-        arv_exec_split(x, (int)blocks, 8, unary_blocks, &j);
+        arv_exec_split(x, (int)blocks, arv_exec_min_items(UNARY_BLOCK, ARV_SPLIT_MIN_ELEMS),
+                       unary_blocks, &j);
 }
 
 const arv_op_def arv_op_relu = {TFL_RELU, "RELU", 3, 1, 1, 1, prepare, eval};

@@ -22,6 +22,8 @@ struct arv_interp {
     arv_pool *pool;           /* NULL when single-threaded */
     void **packed;            /* per node: weights packed for k, or NULL */
     int profiling;
+    void (*observe)(void *user, int tensor_index, const arv_tensor *t);
+    void *observe_user;
     arv_profile prof;
     arv_profile_entry *entries;
     char err[ARV_ERR_LEN];
@@ -102,6 +104,8 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     it->threads = opt && opt->num_threads > 0 ? opt->num_threads : (cores > 0 ? (int)cores : 1);
     it->profiling = opt ? opt->enable_profiling : 0;
+    it->observe = opt ? opt->observe : NULL;
+    it->observe_user = opt ? opt->observe_user : NULL;
 
     const arv_graph *g = &m->g;
     size_t *off = malloc(sizeof(size_t) * (size_t)(g->n_tensors + 1));
@@ -222,6 +226,9 @@ arv_status arv_interp_invoke(arv_interp *it)
         n->def->eval(&x, n);
         if (it->profiling)
             it->entries[e].ms = now_ms() - t0;
+        if (it->observe)
+            for (int k = 0; k < n->n_out; k++)
+                it->observe(it->observe_user, n->out[k], &it->t[n->out[k]]);
         e++;
     }
     return ARV_OK;

@@ -1,0 +1,172 @@
+/* kernels_int8.h — int8 kernels with TensorFlow Lite's integer semantics.
+ *
+ * Same conventions as kernels.h (NHWC, no allocation, no failure, row ranges
+ * over batch*out_h): only the arithmetic differs. Every kernel reproduces
+ * TFLite's reference integer kernels bit for bit: real multipliers become a
+ * Q31 fixed-point multiplier and a power-of-two shift (arv_q_quantize_mult),
+ * applied with gemmlowp's SaturatingRoundingDoublingHighMul followed by a
+ * RoundingDivideByPOT (arv_q_mul_by_mult) — "double rounding", TFLite's
+ * default build. Zero points are passed as TFLite passes them to its
+ * kernels: input_offset = -input zero point, output_offset = +output zero
+ * point. act_min/act_max are the fused activation as an int8 clamp (the
+ * quantized image of the float range, see arv_q_act_range).
+ *
+ * This header is separate from kernels.h on purpose: the float table is
+ * being extended concurrently; the int8 table can join it later. */
+#ifndef ARV_KERNELS_INT8_H
+#define ARV_KERNELS_INT8_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kernels/kernels.h"
+
+/* ---- fixed-point helpers (int8_fixedpoint.c) ---- */
+
+/* m -> (q, shift) with m ~= q * 2^(shift - 31), q in [2^30, 2^31) or 0. */
+void arv_q_quantize_mult(double m, int32_t *q, int *shift);
+int32_t arv_q_srdhm(int32_t a, int32_t b);            /* Q31 high mul, rounded */
+int32_t arv_q_rdiv_pot(int32_t x, int exponent);      /* x / 2^e, half away */
+int32_t arv_q_mul_by_mult(int32_t x, int32_t q, int shift);
+/* Fused activation (TFL_ACT_*) to an int8 clamp for output (scale, zp). */
+void arv_q_act_range(int act, float scale, int32_t zp, int32_t *lo, int32_t *hi);
+
+/* Multiplier of one output channel of a conv/FC: in*w/out in double. */
+void arv_q_conv_mult(float in_scale, float w_scale, float out_scale, int32_t *q, int *shift);
+
+/* Per-output-channel requantization shared by CONV_2D, DEPTHWISE_CONV_2D,
+ * TRANSPOSE_CONV and FULLY_CONNECTED. mult/shift have out_c entries (for a
+ * per-tensor op, the caller repeats the one value). */
+typedef struct arv_q_conv {
+    int32_t input_offset;     /* -input zero point */
+    int32_t weight_offset;    /* -weight zero point (0 for symmetric) */
+    int32_t output_offset;    /* output zero point */
+    const int32_t *mult;
+    const int *shift;
+    int32_t act_min, act_max;
+} arv_q_conv;
+
+/* ADD / SUB: TFLite's scheme with left_shift = 20 (arv_q_add_prepare). */
+typedef struct arv_q_add {
+    int32_t in1_offset, in2_offset, out_offset;
+    int left_shift;
+    int32_t in1_mult, in2_mult, out_mult;
+    int in1_shift, in2_shift, out_shift;
+    int32_t act_min, act_max;
+} arv_q_add;
+void arv_q_add_prepare(float s1, int32_t zp1, float s2, int32_t zp2, float so,
+                       int32_t zpo, int act, arv_q_add *p);
+
+/* MUL: one multiplier s1*s2/so. */
+typedef struct arv_q_mul {
+    int32_t in1_offset, in2_offset, out_offset;
+    int32_t mult;
+    int shift;
+    int32_t act_min, act_max;
+} arv_q_mul;
+void arv_q_mul_prepare(float s1, int32_t zp1, float s2, int32_t zp2, float so,
+                       int32_t zpo, int act, arv_q_mul *p);
+
+/* PRELU: x >= 0 ? x*in/out : x*alpha*in*alpha/out. */
+typedef struct arv_q_prelu {
+    int32_t in_offset, alpha_offset, out_offset;
+    int32_t mult1, mult2;
+    int shift1, shift2;
+} arv_q_prelu;
+void arv_q_prelu_prepare(float in_scale, int32_t in_zp, float alpha_scale, int32_t alpha_zp,
+                         float out_scale, int32_t out_zp, arv_q_prelu *p);
+
+/* HARD_SWISH: TFLite's int16 fixed-point pipeline. */
+typedef struct arv_q_hswish {
+    int32_t in_zp, out_zp;
+    int16_t reluish_mult, out_mult;
+    int reluish_exp, out_exp;
+} arv_q_hswish;
+void arv_q_hswish_prepare(float in_scale, int32_t in_zp, float out_scale,
+                          int32_t out_zp, arv_q_hswish *p);
+
+/* 256-entry lookup for element-wise functions TFLite tabulates (LOGISTIC):
+ * entry (uint8)v = clamp(round(f(in_scale*(v - in_zp)) / out_scale) + out_zp),
+ * in float as TFLite computes it. */
+void arv_q_lut_logistic(float in_scale, int32_t in_zp, float out_scale,
+                        int32_t out_zp, int8_t lut[256]);
+
+typedef struct arv_kernel_table_int8 {
+    const char *name;
+    void (*conv2d)(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+                   const int8_t *w, const int32_t *bias, int8_t *out,
+                   int row_begin, int row_end);
+    void (*depthwise)(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+                      const int8_t *w, const int32_t *bias, int8_t *out,
+                      int row_begin, int row_end);
+    /* Whole tensor: the scatter needs an int32 scratch of
+     * batch*out_h*out_w*out_c elements. */
+    void (*transpose_conv)(const arv_conv_geom *g, const arv_q_conv *q,
+                           const int8_t *in, const int8_t *w, const int32_t *bias,
+                           int32_t *scratch, int8_t *out);
+    void (*fully_connected)(int batches, int in_dim, int out_dim, const arv_q_conv *q,
+                            const int8_t *in, const int8_t *w, const int32_t *bias,
+                            int8_t *out, int row_begin, int row_end);
+    /* Pools keep the input's scale and zero point (TFLite requires it);
+     * act_min/act_max are the int8 clamp. */
+    void (*max_pool)(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                     const int8_t *in, int8_t *out, int row_begin, int row_end);
+    void (*avg_pool)(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                     const int8_t *in, int8_t *out, int row_begin, int row_end);
+    void (*add)(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *a,
+                const int8_t *b, int8_t *out);
+    void (*mul)(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
+                const int8_t *b, int8_t *out);
+    /* PRELU: alpha broadcast as b in arv_bcast4. */
+    void (*prelu)(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *x,
+                  const int8_t *alpha, int8_t *out);
+    void (*lut)(size_t n, const int8_t *in, const int8_t lut[256], int8_t *out);
+    void (*hard_swish)(const arv_q_hswish *p, size_t n, const int8_t *in, int8_t *out);
+    /* PAD with the output zero point. */
+    void (*pad4)(const int in_dims[4], const int before[4], const int after[4],
+                 int8_t pad_value, const int8_t *in, int8_t *out);
+    /* CONCATENATION: input i requantized from (scale[i], zp[i]) to the
+     * output's (TFLite's float rescale); a plain copy where they agree. */
+    void (*concat)(int n_inputs, const int8_t *const *ins, const int *sizes,
+                   const float *scales, const int32_t *zps, float out_scale,
+                   int32_t out_zp, size_t outer, size_t inner, int8_t *out);
+    /* QUANTIZE float -> int8 and DEQUANTIZE int8 -> float. */
+    void (*quantize)(size_t n, const float *in, float scale, int32_t zp, int8_t *out);
+    void (*dequantize)(size_t n, const int8_t *in, float scale, int32_t zp, float *out);
+} arv_kernel_table_int8;
+
+extern const arv_kernel_table_int8 arv_kernels_int8_generic;
+
+/* The generic kernels by name, for tests and for tables that reuse them. */
+void arv_q8_conv2d(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+                   const int8_t *w, const int32_t *bias, int8_t *out, int row_begin,
+                   int row_end);
+void arv_q8_depthwise(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+                      const int8_t *w, const int32_t *bias, int8_t *out, int row_begin,
+                      int row_end);
+void arv_q8_transpose_conv(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+                           const int8_t *w, const int32_t *bias, int32_t *scratch,
+                           int8_t *out);
+void arv_q8_fully_connected(int batches, int in_dim, int out_dim, const arv_q_conv *q,
+                            const int8_t *in, const int8_t *w, const int32_t *bias,
+                            int8_t *out, int row_begin, int row_end);
+void arv_q8_max_pool(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                     const int8_t *in, int8_t *out, int row_begin, int row_end);
+void arv_q8_avg_pool(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                     const int8_t *in, int8_t *out, int row_begin, int row_end);
+void arv_q8_add(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *a,
+                const int8_t *b, int8_t *out);
+void arv_q8_mul(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
+                const int8_t *b, int8_t *out);
+void arv_q8_prelu(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *x,
+                  const int8_t *alpha, int8_t *out);
+void arv_q8_lut(size_t n, const int8_t *in, const int8_t lut[256], int8_t *out);
+void arv_q8_hard_swish(const arv_q_hswish *p, size_t n, const int8_t *in, int8_t *out);
+void arv_q8_pad4(const int in_dims[4], const int before[4], const int after[4],
+                 int8_t pad_value, const int8_t *in, int8_t *out);
+void arv_q8_concat(int n_inputs, const int8_t *const *ins, const int *sizes,
+                   const float *scales, const int32_t *zps, float out_scale,
+                   int32_t out_zp, size_t outer, size_t inner, int8_t *out);
+void arv_q8_quantize(size_t n, const float *in, float scale, int32_t zp, int8_t *out);
+void arv_q8_dequantize(size_t n, const int8_t *in, float scale, int32_t zp, float *out);
+
+#endif

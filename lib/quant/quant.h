@@ -1,0 +1,58 @@
+/* quant.h — post-training int8 quantization of a loaded fp32 model:
+ * calibration (activation ranges over representative inputs) and the graph
+ * rewrite to TFLite's int8 quantization spec, written as a .tflite.
+ * Internal to lib/ (cmd/quantize.c drives it). */
+#ifndef ARV_QUANT_H
+#define ARV_QUANT_H
+
+#include "arv.h"
+
+/* Calibration: fill the inputs, run, repeat; min/max of every tensor the
+ * executed graph produces or reads is accumulated over all runs. */
+typedef struct arv_calib arv_calib;
+
+arv_status arv_calib_new(const arv_model *m, int num_threads, arv_calib **out, char *err);
+int arv_calib_num_inputs(const arv_calib *c);
+arv_tensor *arv_calib_input(arv_calib *c, int i);     /* float32, fill before run */
+arv_status arv_calib_run(arv_calib *c, char *err);
+int arv_calib_runs(const arv_calib *c);
+/* Range of model tensor i; 0 if it was never seen (or is not finite). */
+int arv_calib_range(const arv_calib *c, int tensor_index, float *min, float *max);
+/* Percentile calibration: after a first pass over the inputs (min/max),
+ * start histograms over those ranges and run the inputs again; then
+ * arv_calib_range_pct gives the range that keeps pct % of the values
+ * (half of the rest cut from each tail). Without histograms, or with pct
+ * outside (0, 100), it is arv_calib_range. */
+arv_status arv_calib_start_histograms(arv_calib *c, int bins, char *err);
+int arv_calib_range_pct(const arv_calib *c, int tensor_index, double pct, float *min, float *max);
+void arv_calib_free(arv_calib *c);
+
+typedef struct arv_quant_opts {
+    int per_tensor;                 /* one weight scale per tensor, not per channel */
+    double percentile;              /* activation ranges: 0 = min/max, else this
+                                       percentile (needs histograms, see above) */
+    const char *const *keep_float;  /* op names (CONV_2D) or output tensor names */
+    int n_keep_float;
+    /* Warnings (an op kept in float, and why); NULL = silent. */
+    void (*warn)(void *user, const char *msg);
+    void *warn_user;
+} arv_quant_opts;
+
+typedef struct arv_quant_report {
+    int n_ops;            /* ops in the written model */
+    int n_int8_ops;       /* ... computing in int8 */
+    int n_float_ops;      /* ... kept in float */
+    int n_quantize, n_dequantize;   /* conversion ops inserted */
+} arv_quant_report;
+
+/* Quantize m with the ranges of c; write the result to path (nothing is
+ * written on failure). rep may be NULL. */
+arv_status arv_quantize_model(const arv_model *m, const arv_calib *c,
+                              const arv_quant_opts *opt, const char *path,
+                              arv_quant_report *rep, char *err);
+/* The same into memory (*out malloc'd). */
+arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
+                                  const arv_quant_opts *opt, uint8_t **out, size_t *len,
+                                  arv_quant_report *rep, char *err);
+
+#endif

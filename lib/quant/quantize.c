@@ -1,0 +1,714 @@
+/* quantize.c — rewrite an fp32 graph to TFLite's int8 quantization spec and
+ * write it with the FlatBuffer writer.
+ *
+ * - Activations: asymmetric int8, per tensor, from the calibrated range
+ *   widened to include 0 (so 0.0 is exact, which zero padding needs).
+ * - Weights of CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED /
+ *   TRANSPOSE_CONV: symmetric int8 per output channel ([-127, 127], zero
+ *   point 0); bias int32 with scale input_scale * weight_scale[c].
+ * - Ops TFLite requires to keep their input's quantization (pools, RESHAPE,
+ *   PAD, CONCATENATION, RESIZE_BILINEAR, DEPTH_TO_SPACE) share one set of
+ *   parameters with their inputs: the union of the ranges.
+ * - LOGISTIC output: scale 1/256, zero point -128, as TFLite requires.
+ * - The model keeps its float interface: QUANTIZE after each float input,
+ *   DEQUANTIZE before each float output; an op that cannot be quantized
+ *   stays float between a DEQUANTIZE and a QUANTIZE.
+ * - MediaPipe's Convolution2DTransposeBias becomes the builtin TRANSPOSE_CONV
+ *   (output-shape input, bias as 4th input, version 3).
+ * Tensors of the input graph are rebuilt; constants of int8 ops are
+ * quantized per use, so a weight shared by two ops may appear twice. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "quant/quant.h"
+#include "model/tflite_model.h"
+#include "model/tflite_schema.h"
+#include "model/tflite_write.h"
+#include "ops/ops.h"
+
+typedef struct qb {
+    const arv_graph *g;
+    const arv_calib *cal;
+    const arv_quant_opts *opt;
+    arv_gtensor *t;            /* the new graph's tensors */
+    arv_wquant *wq;
+    int nt, cap_t;
+    arv_node *n;
+    int nn, cap_n;
+    int *fidx, *qidx;          /* per old tensor: its float / int8 version */
+    int *par;                  /* union-find over old tensors (shared params) */
+    float *lo, *hi;            /* per old tensor: range (group range at root) */
+    int *has, *fixed;          /* range known; params fixed (LOGISTIC) */
+    int *q8;                   /* per old node: computed in int8 */
+    void **own;
+    int n_own, cap_own;
+    int oom;
+    arv_quant_report rep;
+    char *err;
+} qb;
+
+static void *own(qb *b, void *p)
+{
+    if (!p) {
+        b->oom = 1;
+        return NULL;
+    }
+    if (b->n_own == b->cap_own) {
+        int nc = b->cap_own ? b->cap_own * 2 : 256;
+        void **np = realloc(b->own, sizeof *np * (size_t)nc);
+        if (!np) {
+            free(p);
+            b->oom = 1;
+            return NULL;
+        }
+        b->own = np;
+        b->cap_own = nc;
+    }
+    b->own[b->n_own++] = p;
+    return p;
+}
+
+static const char *name_with(qb *b, const char *name, const char *suffix)
+{
+    size_t n = strlen(name) + strlen(suffix) + 1;
+    char *s = own(b, malloc(n));
+    if (!s)
+        return "";
+    snprintf(s, n, "%s%s", name, suffix);
+    return s;
+}
+
+/* New tensor shaped like old tensor `like`, of type ty, no data. */
+static int new_tensor(qb *b, const arv_gtensor *like, arv_dtype ty, const char *name)
+{
+    if (b->nt == b->cap_t) {
+        int nc = b->cap_t * 2 + 16;
+        arv_gtensor *nt = realloc(b->t, sizeof *nt * (size_t)nc);
+        arv_wquant *nw = nt ? realloc(b->wq, sizeof *nw * (size_t)nc) : NULL;
+        if (nt)
+            b->t = nt;
+        if (!nt || !nw) {
+            b->oom = 1;
+            return 0;
+        }
+        b->wq = nw;
+        b->cap_t = nc;
+    }
+    arv_gtensor *t = &b->t[b->nt];
+    memset(t, 0, sizeof *t);
+    memset(&b->wq[b->nt], 0, sizeof b->wq[0]);
+    t->t = like->t;
+    t->t.name = name;
+    t->t.type = ty;
+    t->t.data = NULL;
+    t->t.scale = 0.0f;
+    t->t.zero_point = 0;
+    t->t.bytes = arv_tensor_elems(&like->t) * arv_dtype_size(ty);
+    t->producer = -1;
+    return b->nt++;
+}
+
+static arv_node *new_node(qb *b, int op, int version, int n_in, int n_out)
+{
+    if (b->nn == b->cap_n) {
+        int nc = b->cap_n * 2 + 16;
+        arv_node *nn = realloc(b->n, sizeof *nn * (size_t)nc);
+        if (!nn) {
+            b->oom = 1;
+            return NULL;
+        }
+        b->n = nn;
+        b->cap_n = nc;
+    }
+    int *io = own(b, calloc((size_t)(n_in + n_out + 1), sizeof(int)));
+    if (!io)
+        return NULL;
+    arv_node *n = &b->n[b->nn++];
+    memset(n, 0, sizeof *n);
+    n->op = op;
+    n->version = version;
+    n->n_in = n_in;
+    n->n_out = n_out;
+    n->in = io;
+    n->out = io + n_in;
+    n->p.stride_w = n->p.stride_h = n->p.dil_w = n->p.dil_h = 1;
+    return n;
+}
+
+static int find(qb *b, int i)
+{
+    while (b->par[i] != i)
+        i = b->par[i] = b->par[b->par[i]];
+    return i;
+}
+
+static void unite(qb *b, int x, int y)
+{
+    x = find(b, x);
+    y = find(b, y);
+    if (x == y)
+        return;
+    b->par[y] = x;
+    if (b->has[y]) {
+        b->lo[x] = b->has[x] && b->lo[x] < b->lo[y] ? b->lo[x] : b->lo[y];
+        b->hi[x] = b->has[x] && b->hi[x] > b->hi[y] ? b->hi[x] : b->hi[y];
+        b->has[x] = 1;
+    }
+    b->fixed[x] |= b->fixed[y];
+}
+
+/* Asymmetric int8 parameters of old tensor i (its group's). */
+static void act_params(qb *b, int i, float *scale, int32_t *zp)
+{
+    int r = find(b, i);
+    if (b->fixed[r]) {
+        *scale = 1.0f / 256.0f;
+        *zp = -128;
+        return;
+    }
+    double lo = b->lo[r] < 0 ? b->lo[r] : 0.0, hi = b->hi[r] > 0 ? b->hi[r] : 0.0;
+    double s = (hi - lo) / 255.0;
+    if (!(s > 0))
+        s = 1.0 / 255.0;   /* constant zero: any scale represents it */
+    double z = round(-128.0 - lo / s);
+    *scale = (float)s;
+    *zp = (int32_t)(z < -128 ? -128 : z > 127 ? 127 : z);
+}
+
+static int is_const(const arv_gtensor *t) { return t->const_data != NULL; }
+
+/* The float version of old tensor i. */
+static int get_f(qb *b, int i)
+{
+    if (b->fidx[i] >= 0)
+        return b->fidx[i];
+    const arv_gtensor *o = &b->g->tensors[i];
+    if (is_const(o) || b->qidx[i] < 0) {
+        /* constants, int32 operands: reused as they are */
+        int k = new_tensor(b, o, o->t.type, o->t.name);
+        if (b->oom)
+            return 0;
+        b->t[k].const_data = o->const_data;
+        b->t[k].t.bytes = o->t.bytes;
+        b->t[k].t.scale = o->t.scale;
+        b->t[k].t.zero_point = o->t.zero_point;
+        return b->fidx[i] = k;
+    }
+    /* produced in int8: DEQUANTIZE; a model output keeps its name */
+    int k = new_tensor(b, o, ARV_FLOAT32, o->is_output ? o->t.name : name_with(b, o->t.name, "/float"));
+    arv_node *n = new_node(b, TFL_DEQUANTIZE, 2, 1, 1);
+    if (b->oom || !n)
+        return 0;
+    n->in[0] = b->qidx[i];
+    n->out[0] = k;
+    b->rep.n_dequantize++;
+    return b->fidx[i] = k;
+}
+
+static int8_t q8(double v, double s, int32_t zp)
+{
+    double q = round(v / s) + zp;
+    return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);
+}
+
+/* The int8 version of old tensor i (activation or per-tensor constant). */
+static int get_q(qb *b, int i)
+{
+    if (b->qidx[i] >= 0)
+        return b->qidx[i];
+    const arv_gtensor *o = &b->g->tensors[i];
+    float s;
+    int32_t zp;
+    act_params(b, i, &s, &zp);
+    if (is_const(o)) {
+        int k = new_tensor(b, o, ARV_INT8, o->t.name);
+        size_t n = arv_tensor_elems(&o->t);
+        int8_t *d = own(b, malloc(n ? n : 1));
+        if (b->oom)
+            return 0;
+        const float *f = o->const_data;
+        for (size_t j = 0; j < n; j++)
+            d[j] = q8(f[j], s, zp);
+        b->t[k].const_data = d;
+        b->t[k].t.scale = s;
+        b->t[k].t.zero_point = zp;
+        return b->qidx[i] = k;
+    }
+    int f = get_f(b, i);
+    int k = new_tensor(b, o, ARV_INT8, name_with(b, o->t.name, o->is_input ? "/int8" : "/quant"));
+    arv_node *n = new_node(b, TFL_QUANTIZE, 1, 1, 1);
+    if (b->oom || !n)
+        return 0;
+    b->t[k].t.scale = s;
+    b->t[k].t.zero_point = zp;
+    n->in[0] = f;
+    n->out[0] = k;
+    b->rep.n_quantize++;
+    return b->qidx[i] = k;
+}
+
+/* Per-channel symmetric int8 weights of old tensor i along dim qd;
+ * returns the new tensor and its scales in *sc (n_ch entries). */
+static int quant_weights(qb *b, int i, int qd, const float **sc_out, int *n_ch)
+{
+    const arv_gtensor *o = &b->g->tensors[i];
+    const float *w = o->const_data;
+    int nc = o->t.dims[qd];
+    size_t inner = 1, total = arv_tensor_elems(&o->t);
+    for (int d = qd + 1; d < o->t.ndim; d++)
+        inner *= (size_t)o->t.dims[d];
+    float *sc = own(b, malloc(sizeof(float) * (size_t)(nc ? nc : 1)));
+    int64_t *zp = own(b, calloc((size_t)(nc ? nc : 1), sizeof(int64_t)));
+    int8_t *d = own(b, malloc(total ? total : 1));
+    int k = new_tensor(b, o, ARV_INT8, o->t.name);
+    if (b->oom)
+        return 0;
+    for (int c = 0; c < nc; c++)
+        sc[c] = 0.0f;
+    for (size_t j = 0; j < total; j++) {
+        int c = (int)((j / inner) % (size_t)nc);
+        float a = fabsf(w[j]);
+        if (a > sc[c])
+            sc[c] = a;
+    }
+    if (b->opt && b->opt->per_tensor) {
+        float m = 0.0f;
+        for (int c = 0; c < nc; c++)
+            m = sc[c] > m ? sc[c] : m;
+        for (int c = 0; c < nc; c++)
+            sc[c] = m;
+    }
+    for (int c = 0; c < nc; c++)
+        sc[c] = sc[c] > 0.0f ? sc[c] / 127.0f : 1.0f;
+    for (size_t j = 0; j < total; j++) {
+        int c = (int)((j / inner) % (size_t)nc);
+        double q = round((double)w[j] / sc[c]);
+        d[j] = (int8_t)(q < -127 ? -127 : q > 127 ? 127 : q);
+    }
+    b->t[k].const_data = d;
+    b->t[k].t.scale = sc[0];
+    b->wq[k] = (arv_wquant){.n = nc, .scale = sc, .zero_point = zp, .quantized_dimension = qd};
+    *sc_out = sc;
+    *n_ch = nc;
+    return k;
+}
+
+/* int32 bias of old tensor i with scale in_s * w_s[c]. */
+static int quant_bias(qb *b, int i, float in_s, const float *w_s, int nc)
+{
+    const arv_gtensor *o = &b->g->tensors[i];
+    const float *f = o->const_data;
+    size_t n = arv_tensor_elems(&o->t);
+    float *sc = own(b, malloc(sizeof(float) * (size_t)(nc ? nc : 1)));
+    int64_t *zp = own(b, calloc((size_t)(nc ? nc : 1), sizeof(int64_t)));
+    int32_t *d = own(b, malloc(sizeof(int32_t) * (n ? n : 1)));
+    int k = new_tensor(b, o, ARV_INT32, o->t.name);
+    if (b->oom)
+        return 0;
+    for (int c = 0; c < nc; c++)
+        sc[c] = in_s * w_s[c];
+    for (size_t j = 0; j < n; j++) {
+        double q = round((double)f[j] / sc[j % (size_t)nc]);
+        d[j] = (int32_t)(q < -2147483647.0 ? -2147483647.0 : q > 2147483647.0 ? 2147483647.0 : q);
+    }
+    b->t[k].const_data = d;
+    b->t[k].t.scale = sc[0];
+    b->wq[k] = (arv_wquant){.n = nc, .scale = sc, .zero_point = zp, .quantized_dimension = 0};
+    return k;
+}
+
+/* Ops computed in int8, and whether they share their input's parameters. */
+static int q_supported(int op, int *tied)
+{
+    *tied = 0;
+    switch (op) {
+    case TFL_AVERAGE_POOL_2D: case TFL_MAX_POOL_2D: case TFL_RESHAPE: case TFL_PAD:
+    case TFL_CONCATENATION: case TFL_RESIZE_BILINEAR: case TFL_DEPTH_TO_SPACE:
+        *tied = 1;
+        return 1;
+    case TFL_CONV_2D: case TFL_DEPTHWISE_CONV_2D: case TFL_FULLY_CONNECTED:
+    case TFL_TRANSPOSE_CONV: case ARV_OP_CUSTOM_TRANSPOSE_CONV_BIAS: case TFL_ADD:
+    case TFL_SUB: case TFL_MUL: case TFL_LOGISTIC: case TFL_HARD_SWISH: case TFL_PRELU:
+    case TFL_MEAN: case TFL_RELU: case TFL_RELU6:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int q_version(int op, int v)
+{
+    int want = 2;
+    switch (op) {
+    case TFL_CONV_2D: case TFL_DEPTHWISE_CONV_2D: case TFL_TRANSPOSE_CONV: want = 3; break;
+    case TFL_FULLY_CONNECTED: want = 4; break;
+    case TFL_RESHAPE: case TFL_HARD_SWISH: case TFL_PRELU: want = 1; break;
+    default: break;
+    }
+    return v > want ? v : want;
+}
+
+/* Index of the weight input, its channel dim, and the activation input. */
+static int weight_role(const arv_node *n, int *w, int *qd, int *x, int *bias)
+{
+    switch (n->op) {
+    case TFL_CONV_2D: *x = 0; *w = 1; *qd = 0; *bias = 2; return 1;
+    case TFL_DEPTHWISE_CONV_2D: *x = 0; *w = 1; *qd = 3; *bias = 2; return 1;
+    case TFL_FULLY_CONNECTED: *x = 0; *w = 1; *qd = 0; *bias = 2; return 1;
+    case TFL_TRANSPOSE_CONV: *x = 2; *w = 1; *qd = 0; *bias = 3; return 1;
+    case ARV_OP_CUSTOM_TRANSPOSE_CONV_BIAS: *x = 0; *w = 1; *qd = 0; *bias = 2; return 1;
+    default: return 0;
+    }
+}
+
+static int keep_float_by_opt(const qb *b, const arv_node *n)
+{
+    if (!b->opt)
+        return 0;
+    const char *out = b->g->tensors[n->out[0]].t.name;
+    for (int k = 0; k < b->opt->n_keep_float; k++) {
+        const char *s = b->opt->keep_float[k];
+        if ((n->def && strcmp(s, n->def->name) == 0) || strcmp(s, out) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void warn(qb *b, const char *fmt, const char *a, const char *c)
+{
+    if (!b->opt || !b->opt->warn)
+        return;
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, a, c);
+    b->opt->warn(b->opt->warn_user, msg);
+}
+
+/* Decide per node: int8 or float. */
+static void classify(qb *b)
+{
+    const arv_graph *g = b->g;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *n = &g->nodes[i];
+        int tied, w = -1, qd = 0, x = -1, bias = -1;
+        if (n->folded)
+            continue;
+        const char *name = n->def ? n->def->name : "?";
+        const char *out = g->tensors[n->out[0]].t.name;
+        if (!q_supported(n->op, &tied)) {
+            warn(b, "%s (output '%s'): no int8 form; kept in float", name, out);
+            continue;
+        }
+        if (keep_float_by_opt(b, n)) {
+            warn(b, "%s (output '%s'): kept in float as asked", name, out);
+            continue;
+        }
+        int ok = n->n_out == 1 && g->tensors[n->out[0]].t.type == ARV_FLOAT32 && b->has[n->out[0]];
+        int has_w = weight_role(n, &w, &qd, &x, &bias);
+        for (int k = 0; ok && k < n->n_in; k++) {
+            int ti = n->in[k];
+            if (ti < 0)
+                continue;
+            const arv_gtensor *t = &g->tensors[ti];
+            if (t->t.type != ARV_FLOAT32)
+                continue;    /* int32 shapes, axes, paddings pass through */
+            if (has_w && (k == w || k == bias))
+                ok = is_const(t) && (k != w || t->t.ndim > qd);
+            else
+                ok = b->has[ti];
+        }
+        if (!ok) {
+            warn(b, "%s (output '%s'): non-constant weights or no calibrated range; kept in float",
+                 name, out);
+            continue;
+        }
+        b->q8[i] = 1;
+    }
+}
+
+static void ranges(qb *b)
+{
+    const arv_graph *g = b->g;
+    for (int i = 0; i < g->n_tensors; i++) {
+        const arv_gtensor *t = &g->tensors[i];
+        b->par[i] = i;
+        if (is_const(t) && t->t.type == ARV_FLOAT32) {
+            const float *f = t->const_data;
+            size_t n = arv_tensor_elems(&t->t);
+            float lo = INFINITY, hi = -INFINITY;
+            for (size_t j = 0; j < n; j++) {
+                lo = f[j] < lo ? f[j] : lo;
+                hi = f[j] > hi ? f[j] : hi;
+            }
+            if (lo <= hi && isfinite(lo) && isfinite(hi)) {
+                b->lo[i] = lo;
+                b->hi[i] = hi;
+                b->has[i] = 1;
+            }
+        } else {
+            b->has[i] = arv_calib_range_pct(b->cal, i, b->opt ? b->opt->percentile : 0.0,
+                                            &b->lo[i], &b->hi[i]);
+        }
+    }
+}
+
+static void tie(qb *b)
+{
+    const arv_graph *g = b->g;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *n = &g->nodes[i];
+        int tied;
+        if (n->folded || !b->q8[i])
+            continue;
+        q_supported(n->op, &tied);
+        if (n->op == TFL_LOGISTIC)
+            b->fixed[find(b, n->out[0])] = 1;
+        if (!tied)
+            continue;
+        for (int k = 0; k < n->n_in; k++)
+            if (n->in[k] >= 0 && g->tensors[n->in[k]].t.type == ARV_FLOAT32)
+                unite(b, n->out[0], n->in[k]);
+    }
+    for (int i = 0; i < g->n_tensors; i++) {
+        int r = find(b, i);
+        if (b->has[r]) {
+            b->lo[i] = b->lo[r];
+            b->hi[i] = b->hi[r];
+        }
+    }
+}
+
+static void emit_int8(qb *b, const arv_node *n)
+{
+    const arv_graph *g = b->g;
+    int w = -1, qd = 0, x = -1, bias = -1;
+    int has_w = weight_role(n, &w, &qd, &x, &bias);
+    int custom = n->op == ARV_OP_CUSTOM_TRANSPOSE_CONV_BIAS;
+    int n_in = custom ? 4 : n->n_in;
+    int in_new[64];
+    if (n_in > 64) {
+        b->oom = 1;
+        return;
+    }
+    float in_s = 0.0f;
+    int32_t in_zp = 0;
+    if (has_w)
+        act_params(b, n->in[x], &in_s, &in_zp);
+    const float *w_s = NULL;
+    int nc = 0;
+    for (int k = 0; k < n->n_in; k++) {
+        int ti = n->in[k];
+        if (ti < 0) {
+            in_new[k] = -1;
+            continue;
+        }
+        if (has_w && k == w)
+            in_new[k] = quant_weights(b, ti, qd, &w_s, &nc);
+        else if (has_w && k == bias)
+            in_new[k] = -2;   /* after the weights */
+        else if (g->tensors[ti].t.type == ARV_FLOAT32)
+            in_new[k] = get_q(b, ti);
+        else
+            in_new[k] = get_f(b, ti);
+        if (b->oom)
+            return;
+    }
+    if (has_w && bias >= 0 && bias < n->n_in && n->in[bias] >= 0)
+        in_new[bias] = quant_bias(b, n->in[bias], in_s, w_s, nc);
+    const arv_gtensor *ot = &g->tensors[n->out[0]];
+    int out = new_tensor(b, ot, ARV_INT8, ot->is_output ? name_with(b, ot->t.name, "/int8") : ot->t.name);
+    if (b->oom)
+        return;
+    act_params(b, n->out[0], &b->t[out].t.scale, &b->t[out].t.zero_point);
+    b->qidx[n->out[0]] = out;
+
+    if (custom) {
+        /* TRANSPOSE_CONV(output_shape, weights, input, bias) */
+        arv_gtensor shape = {0};
+        shape.t.ndim = 1;
+        shape.t.dims[0] = 4;
+        int st = new_tensor(b, &shape, ARV_INT32, name_with(b, ot->t.name, "/output_shape"));
+        int32_t *sd = own(b, malloc(4 * sizeof(int32_t)));
+        arv_node *nn = new_node(b, TFL_TRANSPOSE_CONV, 3, 4, 1);
+        if (b->oom || !nn)
+            return;
+        for (int d = 0; d < 4; d++)
+            sd[d] = ot->t.ndim == 4 ? ot->t.dims[d] : 1;
+        b->t[st].const_data = sd;
+        nn->p = n->p;
+        nn->p.act = TFL_ACT_NONE;
+        nn->in[0] = st;
+        nn->in[1] = in_new[1];
+        nn->in[2] = in_new[0];
+        nn->in[3] = in_new[2];
+        nn->out[0] = out;
+        return;
+    }
+    arv_node *nn = new_node(b, n->op, q_version(n->op, n->version), n->n_in, 1);
+    if (b->oom || !nn)
+        return;
+    nn->p = n->p;
+    for (int k = 0; k < n->n_in; k++)
+        nn->in[k] = in_new[k];
+    nn->out[0] = out;
+}
+
+static void emit_float(qb *b, const arv_node *n)
+{
+    int in_new[64];
+    if (n->n_in > 64 || n->n_out > 64) {
+        b->oom = 1;
+        return;
+    }
+    for (int k = 0; k < n->n_in; k++)
+        in_new[k] = n->in[k] < 0 ? -1 : get_f(b, n->in[k]);
+    int out_new[64];
+    for (int k = 0; k < n->n_out; k++) {
+        const arv_gtensor *ot = &b->g->tensors[n->out[k]];
+        out_new[k] = new_tensor(b, ot, ot->t.type, ot->t.name);
+        if (b->oom)
+            return;
+        b->t[out_new[k]].t.scale = ot->t.scale;
+        b->t[out_new[k]].t.zero_point = ot->t.zero_point;
+        b->fidx[n->out[k]] = out_new[k];
+    }
+    arv_node *nn = new_node(b, n->op, n->version, n->n_in, n->n_out);
+    if (b->oom || !nn)
+        return;
+    nn->p = n->p;
+    memcpy(nn->in, in_new, sizeof(int) * (size_t)n->n_in);
+    memcpy(nn->out, out_new, sizeof(int) * (size_t)n->n_out);
+}
+
+static void qb_free(qb *b)
+{
+    for (int i = 0; i < b->n_own; i++)
+        free(b->own[i]);
+    free(b->own);
+    free(b->t);
+    free(b->wq);
+    free(b->n);
+    free(b->fidx);
+    free(b->qidx);
+    free(b->par);
+    free(b->lo);
+    free(b->hi);
+    free(b->has);
+    free(b->fixed);
+    free(b->q8);
+}
+
+arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
+                                  const arv_quant_opts *opt, uint8_t **out, size_t *len,
+                                  arv_quant_report *rep, char *err)
+{
+    const arv_graph *g = &m->g;
+    qb b = {.g = g, .cal = c, .opt = opt, .err = err};
+    size_t nt = (size_t)g->n_tensors + 1;
+    b.fidx = malloc(nt * sizeof(int));
+    b.qidx = malloc(nt * sizeof(int));
+    b.par = malloc(nt * sizeof(int));
+    b.lo = calloc(nt, sizeof(float));
+    b.hi = calloc(nt, sizeof(float));
+    b.has = calloc(nt, sizeof(int));
+    b.fixed = calloc(nt, sizeof(int));
+    b.q8 = calloc((size_t)g->n_nodes + 1, sizeof(int));
+    *out = NULL;
+    *len = 0;
+    arv_status s = ARV_OK;
+    if (!b.fidx || !b.qidx || !b.par || !b.lo || !b.hi || !b.has || !b.fixed || !b.q8) {
+        qb_free(&b);
+        arv_set_err(err, "out of memory");
+        return ARV_ERR_NOMEM;
+    }
+    for (int i = 0; i < g->n_tensors; i++)
+        b.fidx[i] = b.qidx[i] = -1;
+    ranges(&b);
+    classify(&b);
+    tie(&b);
+
+    int *ins = own(&b, calloc((size_t)g->n_inputs + 1, sizeof(int)));
+    int *outs = own(&b, calloc((size_t)g->n_outputs + 1, sizeof(int)));
+    for (int i = 0; i < g->n_inputs && !b.oom; i++) {
+        const arv_gtensor *t = &g->tensors[g->inputs[i]];
+        int k = new_tensor(&b, t, t->t.type, t->t.name);
+        if (!b.oom) {
+            b.t[k].is_input = 1;
+            b.fidx[g->inputs[i]] = ins[i] = k;
+        }
+    }
+    for (int i = 0; i < g->n_nodes && !b.oom; i++) {
+        const arv_node *n = &g->nodes[i];
+        if (n->folded)
+            continue;
+        int before = b.nn;
+        if (b.q8[i])
+            emit_int8(&b, n);
+        else
+            emit_float(&b, n);
+        /* count the op itself, not the conversions it pulled in */
+        if (b.nn > before) {
+            b.rep.n_int8_ops += b.q8[i];
+            b.rep.n_float_ops += !b.q8[i];
+        }
+    }
+    for (int i = 0; i < g->n_outputs && !b.oom; i++) {
+        outs[i] = get_f(&b, g->outputs[i]);
+        if (!b.oom)
+            b.t[outs[i]].is_output = 1;
+    }
+    if (b.oom) {
+        qb_free(&b);
+        arv_set_err(err, "out of memory quantizing");
+        return ARV_ERR_NOMEM;
+    }
+    arv_graph ng = {0};
+    ng.n_tensors = b.nt;
+    ng.tensors = b.t;
+    ng.n_nodes = b.nn;
+    ng.nodes = b.n;
+    ng.n_inputs = g->n_inputs;
+    ng.inputs = ins;
+    ng.n_outputs = g->n_outputs;
+    ng.outputs = outs;
+    snprintf(ng.description, sizeof ng.description, "%.100s (int8, arv quantize)",
+             g->description[0] ? g->description : "model");
+    s = arv_tflite_write(&ng, b.wq, NULL, out, len, err);
+    b.rep.n_ops = b.nn;
+    if (rep)
+        *rep = b.rep;
+    qb_free(&b);
+    return s;
+}
+
+arv_status arv_quantize_model(const arv_model *m, const arv_calib *c,
+                              const arv_quant_opts *opt, const char *path,
+                              arv_quant_report *rep, char *err)
+{
+    uint8_t *p;
+    size_t n;
+    arv_status s = arv_quantize_model_mem(m, c, opt, &p, &n, rep, err);
+    if (s != ARV_OK)
+        return s;
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        free(p);
+        arv_set_err(err, "output path too long");
+        return ARV_ERR_ARG;
+    }
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(p);
+        arv_set_err(err, "cannot create %s", tmp);
+        return ARV_ERR_IO;
+    }
+    int ok = fwrite(p, 1, n, f) == n;
+    ok = (fclose(f) == 0) && ok;
+    free(p);
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        arv_set_err(err, "cannot write %s", path);
+        return ARV_ERR_IO;
+    }
+    return ARV_OK;
+}

@@ -1,0 +1,26 @@
+/* warp.h — affine warp of an RGB8 image into a float model input, as
+ * MediaPipe's ImageToTensorCalculator (OpenCV path) does for a rotated
+ * region of interest: cv::warpPerspective with INTER_LINEAR and a constant
+ * zero border on the 8-bit image, then a linear map of 0..255 to [lo, hi].
+ *
+ * The matrix m maps output pixel indices (u, v) to source coordinates with
+ * pixel i's centre at i (the caller picks the geometry, see track/roi.h):
+ *   x = m[0] u + m[1] v + m[2],   y = m[3] u + m[4] v + m[5]. */
+#ifndef ARV_WARP_H
+#define ARV_WARP_H
+
+#include "image/image.h"
+
+typedef enum arv_border {
+    ARV_BORDER_ZERO,       /* outside pixels are 0 (black) */
+    ARV_BORDER_REPLICATE   /* the nearest edge pixel (GL's CLAMP_TO_EDGE) */
+} arv_border;
+
+/* out: [H][W][3] floats. Returns 0, or -1 on bad arguments. */
+int arv_warp_affine_to_tensor(const arv_image *src, const double m[6], int W, int H,
+                              arv_border border, float lo, float hi, float *out);
+
+/* Invert a 2x3 affine matrix; returns -1 when it is singular. */
+int arv_affine_invert(const double m[6], double inv[6]);
+
+#endif

@@ -1,0 +1,179 @@
+/* test_int8_fixedpoint.c — arv's copy of TFLite's fixed-point arithmetic
+ * against the rules restated independently here:
+ *   SaturatingRoundingDoublingHighMul(a, b) = floor((a*b + 2^30) / 2^31),
+ *     i.e. a*b/2^31 rounded to nearest with ties toward +infinity (what the
+ *     asymmetric nudge + truncating division amounts to), saturating only
+ *     for INT32_MIN * INT32_MIN;
+ *   RoundingDivideByPOT(x, e) = x / 2^e rounded half away from zero;
+ *   MultiplyByQuantizedMultiplier = the two, with a left shift first for
+ *     positive exponents;
+ *   QuantizeMultiplier(m) = (q, s) with q = round-half-away(m * 2^(31-s)),
+ *     q in [2^30, 2^31), exact in double with ldexp.
+ * Plus a sanity check against plain double arithmetic: the result of
+ * MultiplyByQuantizedMultiplier is within 1 of x * m. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include "kernels/kernels_int8.h"
+#include "support/ktest.h"
+
+/* Check reports every assertion through a pipe; in hot loops, only call
+ * it on failure. */
+#define EXPECT(c, ...) do { if (!(c)) ck_abort_msg(__VA_ARGS__); } while (0)
+
+static int32_t srdhm_ref(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN && b == INT32_MIN)
+        return INT32_MAX;
+    int64_t v = (int64_t)a * b + (1ll << 30);
+    /* floor division by 2^31 without relying on >> of negatives */
+    int64_t q = v / (1ll << 31);
+    if (v % (1ll << 31) != 0 && v < 0)
+        q--;
+    return (int32_t)q;
+}
+
+static int32_t rdiv_ref(int32_t x, int e)
+{
+    if (e == 0)
+        return x;
+    int64_t ax = x < 0 ? -(int64_t)x : x;
+    int64_t r = (ax + (1ll << (e - 1))) / (1ll << e);
+    return (int32_t)(x < 0 ? -r : r);
+}
+
+static int32_t mbqm_ref(int32_t x, int32_t q, int shift)
+{
+    int32_t xs = shift > 0 ? (int32_t)(uint32_t)((uint64_t)(uint32_t)x << shift) : x;
+    return rdiv_ref(srdhm_ref(xs, q), shift > 0 ? 0 : -shift);
+}
+
+static int32_t rand_i32(kt_rng *r)
+{
+    switch (kt_int(r, 0, 3)) {
+    case 0: return (int32_t)kt_u32(r);
+    case 1: return kt_int(r, -70000, 70000);
+    case 2: return (int32_t)kt_u32(r) >> kt_int(r, 0, 30);
+    default: {
+        static const int32_t edge[] = {0, 1, -1, INT32_MIN, INT32_MAX, 1 << 30, -(1 << 30),
+                                       (1 << 30) + 1, -(1 << 30) - 1, 3, -3};
+        return edge[kt_int(r, 0, 10)];
+    }
+    }
+}
+
+START_TEST(srdhm)
+{
+    kt_rng r;
+    kt_seed(&r, 11);
+    for (int i = 0; i < 2000000; i++) {
+        int32_t a = rand_i32(&r), b = rand_i32(&r);
+        EXPECT(arv_q_srdhm(a, b) == srdhm_ref(a, b), "srdhm(%d, %d) = %d, want %d", a, b,
+                      arv_q_srdhm(a, b), srdhm_ref(a, b));
+    }
+    /* ties: a*b = (k + 1/2) * 2^31 */
+    ck_assert_int_eq(arv_q_srdhm(1 << 30, 1), 1);
+    ck_assert_int_eq(arv_q_srdhm(-(1 << 30), 1), 0);
+    ck_assert_int_eq(arv_q_srdhm(3 << 28, 4), 2);
+    ck_assert_int_eq(arv_q_srdhm(-(3 << 28), 4), -1);
+    ck_assert_int_eq(arv_q_srdhm(INT32_MIN, INT32_MIN), INT32_MAX);
+}
+END_TEST
+
+START_TEST(rdiv_pot)
+{
+    kt_rng r;
+    kt_seed(&r, 12);
+    for (int i = 0; i < 2000000; i++) {
+        int32_t x = rand_i32(&r);
+        int e = kt_int(&r, 0, 31);
+        EXPECT(arv_q_rdiv_pot(x, e) == rdiv_ref(x, e), "rdiv(%d, %d)", x, e);
+    }
+    ck_assert_int_eq(arv_q_rdiv_pot(5, 1), 3);
+    ck_assert_int_eq(arv_q_rdiv_pot(-5, 1), -3);
+    ck_assert_int_eq(arv_q_rdiv_pot(-6, 2), -2);
+    ck_assert_int_eq(arv_q_rdiv_pot(-7, 2), -2);
+}
+END_TEST
+
+START_TEST(quantize_mult)
+{
+    int32_t q;
+    int s;
+    arv_q_quantize_mult(0.5, &q, &s);
+    ck_assert(q == (1 << 30) && s == 0);
+    arv_q_quantize_mult(1.0, &q, &s);
+    ck_assert(q == (1 << 30) && s == 1);
+    arv_q_quantize_mult(0.75, &q, &s);
+    ck_assert(q == (3 << 29) && s == 0);
+    arv_q_quantize_mult(0.0, &q, &s);
+    ck_assert(q == 0 && s == 0);
+    arv_q_quantize_mult(1e-12, &q, &s);   /* 2^-39.9: below 2^-31 range */
+    ck_assert(q == 0 && s == 0);
+    /* 1 - 2^-40 rounds up to 2^31: renormalized */
+    arv_q_quantize_mult(1.0 - ldexp(1, -40), &q, &s);
+    ck_assert(q == (1 << 30) && s == 1);
+    kt_rng r;
+    kt_seed(&r, 13);
+    for (int i = 0; i < 200000; i++) {
+        double m = ldexp(0.5 + 0.5 * kt_uniform(&r, 0, 1), kt_int(&r, -30, 20));
+        arv_q_quantize_mult(m, &q, &s);
+        EXPECT(q >= (1 << 30), "q %d", q);
+        double want = round(ldexp(m, 31 - s));
+        EXPECT((double)q == want || (want == ldexp(1, 31) && q == (1 << 30)),
+                      "m=%.17g: q=%d s=%d", m, q, s);
+        EXPECT(fabs(ldexp(q, s - 31) - m) <= ldexp(1, s - 32), "m=%g", m);
+    }
+}
+END_TEST
+
+START_TEST(mul_by_mult)
+{
+    kt_rng r;
+    kt_seed(&r, 14);
+    for (int i = 0; i < 1000000; i++) {
+        double m = ldexp(0.5 + 0.5 * kt_uniform(&r, 0, 1), kt_int(&r, -20, 4));
+        int32_t q;
+        int s;
+        arv_q_quantize_mult(m, &q, &s);
+        int32_t x = kt_int(&r, -(1 << 22), 1 << 22);
+        int32_t got = arv_q_mul_by_mult(x, q, s);
+        EXPECT(got == mbqm_ref(x, q, s), "x=%d q=%d s=%d", x, q, s);
+        /* within one step of the real product */
+        EXPECT(fabs((double)got - (double)x * ldexp(q, s - 31)) <= 1.0,
+                      "x=%d m=%g got %d", x, m, got);
+    }
+}
+END_TEST
+
+START_TEST(act_range)
+{
+    int32_t lo, hi;
+    arv_q_act_range(0, 0.1f, 3, &lo, &hi);
+    ck_assert(lo == -128 && hi == 127);
+    arv_q_act_range(1, 0.1f, -20, &lo, &hi);       /* RELU */
+    ck_assert(lo == -20 && hi == 127);
+    arv_q_act_range(3, 0.05f, -128, &lo, &hi);     /* RELU6: 6/0.05 = 120 */
+    ck_assert(lo == -128 && hi == -8);
+    arv_q_act_range(2, 0.01f, 0, &lo, &hi);        /* RELU_N1_TO_1 */
+    ck_assert(lo == -100 && hi == 100);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("int8_fixedpoint");
+    TCase *tc = tcase_create("fixedpoint");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, srdhm);
+    tcase_add_test(tc, rdiv_pot);
+    tcase_add_test(tc, quantize_mult);
+    tcase_add_test(tc, mul_by_mult);
+    tcase_add_test(tc, act_range);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

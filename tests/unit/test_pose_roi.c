@@ -1,0 +1,179 @@
+/* test_pose_roi.c — ROI maths of the pose pipeline (track/roi.h,
+ * image/warp.h):
+ *   - AlignmentPointsRects: centre, size 2 x distance, rotation that turns
+ *     the hip → scale-point segment upright (hand-computed cases);
+ *   - RectTransformation: square_long then scale 1.25;
+ *   - project / unproject are inverse;
+ *   - round trip of the warp: a frame whose red and green channels are
+ *     linear in x and y is warped through a rotated ROI into 256x256; every
+ *     tensor pixel, mapped back through the inverse ROI transform
+ *     (arv_roi_project), must find the value the frame has there (bilinear
+ *     is exact on linear ramps: only the 8-bit rounding, <= 1 level, remains);
+ *   - border replicate / zero outside the frame;
+ *   - BlazePose 33 -> COCO 17 mapping by name. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "image/warp.h"
+#include "tasks/pose.h"
+#include "track/roi.h"
+
+#define PI_F 3.14159265f
+
+START_TEST(alignment_points)
+{
+    /* upright: scale point straight above the hip centre */
+    arv_roi r = arv_roi_from_points(100, 200, 100, 100, PI_F / 2);
+    ck_assert_float_eq_tol(r.cx, 100, 1e-5f);
+    ck_assert_float_eq_tol(r.cy, 200, 1e-5f);
+    ck_assert_float_eq_tol(r.w, 200, 1e-4f);
+    ck_assert_float_eq_tol(r.h, 200, 1e-4f);
+    ck_assert_float_eq_tol(r.rotation, 0, 1e-6f);
+    /* lying, head to the right: 90 - atan2(0, 100) = 90 - 0 -> pi/2 */
+    r = arv_roi_from_points(100, 200, 150, 200, PI_F / 2);
+    ck_assert_float_eq_tol(r.w, 100, 1e-4f);
+    ck_assert_float_eq_tol(r.rotation, PI_F / 2, 1e-6f);
+    /* head to the left: 90 - 180 = -90 */
+    r = arv_roi_from_points(100, 200, 50, 200, PI_F / 2);
+    ck_assert_float_eq_tol(r.rotation, -PI_F / 2, 1e-6f);
+    /* upside down: 90 - (-90) = 180 -> normalized to -180 */
+    r = arv_roi_from_points(100, 200, 100, 300, PI_F / 2);
+    ck_assert_float_eq_tol(fabsf(r.rotation), PI_F, 1e-5f);
+    ck_assert_float_eq_tol(arv_normalize_radians(3 * PI_F / 2), -PI_F / 2, 1e-5f);
+    /* leaning 45 degrees to the right (scale point up-right): rotation +45 */
+    r = arv_roi_from_points(0, 0, 10, -10, PI_F / 2);
+    ck_assert_float_eq_tol(r.rotation, PI_F / 4, 1e-6f);
+    ck_assert_float_eq_tol(r.w, 2 * sqrtf(200), 1e-4f);
+}
+END_TEST
+
+START_TEST(rect_transform)
+{
+    arv_roi r = {10, 20, 100, 60, 0.3f};
+    arv_roi t = arv_roi_transform(r, 1.25f, 1.25f, 1);
+    ck_assert_float_eq_tol(t.w, 125, 1e-4f);
+    ck_assert_float_eq_tol(t.h, 125, 1e-4f);
+    ck_assert_float_eq_tol(t.cx, 10, 1e-6f);
+    ck_assert_float_eq_tol(t.rotation, 0.3f, 1e-6f);
+    t = arv_roi_transform(r, 2, 1, 0);
+    ck_assert_float_eq_tol(t.w, 200, 1e-4f);
+    ck_assert_float_eq_tol(t.h, 60, 1e-4f);
+}
+END_TEST
+
+START_TEST(project_round_trip)
+{
+    arv_roi r = {120.5f, 80.25f, 90, 90, 0.7f};
+    float px, py, nx, ny;
+    arv_roi_project(&r, 0.5f, 0.5f, &px, &py);
+    ck_assert_float_eq_tol(px, 120.5f, 1e-4f);
+    ck_assert_float_eq_tol(py, 80.25f, 1e-4f);
+    /* the ROI's "up" (ny = 0) is rotated by +0.7 rad (clockwise on screen) */
+    arv_roi_project(&r, 0.5f, 0.0f, &px, &py);
+    ck_assert_float_eq_tol(px, 120.5f + sinf(0.7f) * 45, 1e-3f);
+    ck_assert_float_eq_tol(py, 80.25f - cosf(0.7f) * 45, 1e-3f);
+    for (int i = 0; i < 50; i++) {
+        float ax = (float)i / 49, ay = (float)((i * 7) % 50) / 49;
+        arv_roi_project(&r, ax, ay, &px, &py);
+        arv_roi_unproject(&r, px, py, &nx, &ny);
+        ck_assert_float_eq_tol(nx, ax, 1e-5f);
+        ck_assert_float_eq_tol(ny, ay, 1e-5f);
+    }
+}
+END_TEST
+
+static void ramp(arv_image *im, int w, int h)
+{
+    ck_assert_int_eq(arv_image_alloc(im, w, h, 3), 0);
+    for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++) {
+            uint8_t *p = arv_image_row(im, y) + x * 3;
+            p[0] = (uint8_t)lrint(x * 0.8);
+            p[1] = (uint8_t)lrint(y * 0.8);
+            p[2] = 77;
+        }
+}
+
+START_TEST(warp_round_trip)
+{
+    arv_image im;
+    ramp(&im, 300, 300);
+    arv_roi r = {150, 140, 160, 160, 0.4f};   /* rotated, inside the frame */
+    float *t = malloc(sizeof(float) * 256 * 256 * 3);
+    double m[6];
+    arv_roi_to_matrix(&r, 256, 256, m);
+    ck_assert_int_eq(arv_warp_affine_to_tensor(&im, m, 256, 256, ARV_BORDER_ZERO, 0, 1, t), 0);
+    double worst = 0;
+    for (int v = 0; v < 256; v++)
+        for (int u = 0; u < 256; u++) {
+            float px, py;
+            /* tensor pixel centre, normalized to the ROI, back to the image */
+            arv_roi_project(&r, (u + 0.5f) / 256, (v + 0.5f) / 256, &px, &py);
+            const float *o = t + ((size_t)v * 256 + u) * 3;
+            /* image index of a position is position - 0.5 (pixel centres) */
+            double er = fabs(o[0] * 255.0 - (px - 0.5) * 0.8);
+            double eg = fabs(o[1] * 255.0 - (py - 0.5) * 0.8);
+            worst = fmax(worst, fmax(er, eg));
+            ck_assert_float_eq_tol(o[2] * 255.0f, 77.0f, 1e-3f);
+        }
+    /* source rounding (0.5) + tensor rounding (0.5) */
+    ck_assert_msg(worst <= 1.0 + 1e-6, "warp round trip: worst %.3f levels", worst);
+    free(t);
+    arv_image_free(&im);
+}
+END_TEST
+
+START_TEST(warp_border)
+{
+    arv_image im;
+    ramp(&im, 40, 30);
+    arv_roi r = {20, 15, 400, 400, 0};     /* mostly outside */
+    float *t = malloc(sizeof(float) * 16 * 16 * 3);
+    double m[6];
+    arv_roi_to_matrix(&r, 16, 16, m);
+    ck_assert_int_eq(arv_warp_affine_to_tensor(&im, m, 16, 16, ARV_BORDER_ZERO, 0, 1, t), 0);
+    ck_assert_float_eq_tol(t[2], 0.0f, 1e-6f);                   /* corner: black */
+    ck_assert_int_eq(arv_warp_affine_to_tensor(&im, m, 16, 16, ARV_BORDER_REPLICATE, 0, 1, t), 0);
+    ck_assert_float_eq_tol(t[2] * 255, 77.0f, 1e-3f);            /* corner: edge pixel */
+    ck_assert_float_eq_tol(t[0], 0.0f, 1e-6f);                   /* x clamped to 0 */
+    ck_assert_float_eq_tol(t[(15 * 16 + 15) * 3 + 0] * 255, 31.0f, 1e-3f); /* x = 39 -> 31 */
+    ck_assert_int_eq(arv_warp_affine_to_tensor(&im, m, 0, 16, ARV_BORDER_ZERO, 0, 1, t), -1);
+    double inv[6], id[6] = {2, 0, 1, 0, 4, 3};
+    ck_assert_int_eq(arv_affine_invert(id, inv), 0);
+    ck_assert_float_eq_tol(inv[0], 0.5, 1e-12);
+    ck_assert_float_eq_tol(inv[2], -0.5, 1e-12);
+    ck_assert_float_eq_tol(inv[5], -0.75, 1e-12);
+    free(t);
+    arv_image_free(&im);
+}
+END_TEST
+
+START_TEST(coco_mapping)
+{
+    static const char *const coco[17] = {
+        "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder",
+        "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip",
+        "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle"};
+    for (int k = 0; k < 17; k++)
+        ck_assert_str_eq(arv_pose_landmark_names[arv_pose_coco17[k]], coco[k]);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pose_roi");
+    TCase *tc = tcase_create("roi");
+    tcase_add_test(tc, alignment_points);
+    tcase_add_test(tc, rect_transform);
+    tcase_add_test(tc, project_round_trip);
+    tcase_add_test(tc, warp_round_trip);
+    tcase_add_test(tc, warp_border);
+    tcase_add_test(tc, coco_mapping);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int nf = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return nf ? 1 : 0;
+}
