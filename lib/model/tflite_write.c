@@ -534,21 +534,27 @@ arv_status arv_tflite_write_file(const arv_graph *g, const arv_wquant *quant,
     arv_status s = arv_tflite_write(g, quant, NULL, &p, &n, err);
     if (s != ARV_OK)
         return s;
+    s = arv_write_bytes_atomic(path, p, n, err);
+    free(p);
+    return s;
+}
+
+/* The model bytes go to PATH.tmp first and are renamed into place, so a
+ * failed write never leaves a partial model where a model is expected. */
+arv_status arv_write_bytes_atomic(const char *path, const uint8_t *p, size_t n, char *err)
+{
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        free(p);
         arv_set_err(err, "output path too long");
         return ARV_ERR_ARG;
     }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        free(p);
         arv_set_err(err, "cannot create %s", tmp);
         return ARV_ERR_IO;
     }
     int ok = fwrite(p, 1, n, f) == n;
     ok = (fclose(f) == 0) && ok;
-    free(p);
     if (!ok || rename(tmp, path) != 0) {
         remove(tmp);
         arv_set_err(err, "cannot write %s", path);

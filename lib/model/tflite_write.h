@@ -35,5 +35,7 @@ arv_status arv_tflite_write(const arv_graph *g, const arv_wquant *quant, int *ke
  * over path, so a failure leaves nothing behind. */
 arv_status arv_tflite_write_file(const arv_graph *g, const arv_wquant *quant,
                                  const char *path, char *err);
+/* Write n bytes to path through PATH.tmp + rename. */
+arv_status arv_write_bytes_atomic(const char *path, const uint8_t *p, size_t n, char *err);
 
 #endif

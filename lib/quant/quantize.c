@@ -690,25 +690,7 @@ arv_status arv_quantize_model(const arv_model *m, const arv_calib *c,
     arv_status s = arv_quantize_model_mem(m, c, opt, &p, &n, rep, err);
     if (s != ARV_OK)
         return s;
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
-        free(p);
-        arv_set_err(err, "output path too long");
-        return ARV_ERR_ARG;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        free(p);
-        arv_set_err(err, "cannot create %s", tmp);
-        return ARV_ERR_IO;
-    }
-    int ok = fwrite(p, 1, n, f) == n;
-    ok = (fclose(f) == 0) && ok;
+    s = arv_write_bytes_atomic(path, p, n, err);
     free(p);
-    if (!ok || rename(tmp, path) != 0) {
-        remove(tmp);
-        arv_set_err(err, "cannot write %s", path);
-        return ARV_ERR_IO;
-    }
-    return ARV_OK;
+    return s;
 }
