@@ -4,8 +4,8 @@
  * reports, a failure without a one-line "NAME: problem" message aborts.
  *
  *   make fuzz
- *   rm -rf /tmp/ci && cp -r tests/fuzz/corpus/image /tmp/ci
- *   build-fuzz/fuzz/fuzz_image -max_total_time=300 -timeout=10 /tmp/ci
+ *   rm -rf build-fuzz/corpus-image && cp -r tests/fuzz/corpus/image build-fuzz/corpus-image
+ *   build-fuzz/fuzz/fuzz_image -max_total_time=300 -timeout=10 build-fuzz/corpus-image
  *
  * The body (tests/fuzz/fuzz_media_body.h) is shared with the corpus replay
  * test, tests/unit/test_media_corpus.c. */

@@ -4,8 +4,8 @@
  * arv.h (empty, several lines) aborts, so the fuzzer keeps that too.
  *
  *   make fuzz
- *   rm -rf /tmp/corpus && cp -r tests/fuzz/corpus/model /tmp/corpus
- *   build-fuzz/fuzz/fuzz_model -max_total_time=300 /tmp/corpus
+ *   rm -rf build-fuzz/corpus-model && cp -r tests/fuzz/corpus/model build-fuzz/corpus-model
+ *   build-fuzz/fuzz/fuzz_model -max_total_time=300 build-fuzz/corpus-model
  *
  * The body is shared with the corpus replay test; it is included rather
  * than linked because the fuzz rule compiles one .c file per target. */

@@ -7,8 +7,8 @@
  * message aborts.
  *
  *   make fuzz
- *   rm -rf /tmp/cv && cp -r tests/fuzz/corpus/video /tmp/cv
- *   build-fuzz/fuzz/fuzz_video -max_total_time=300 -timeout=20 -rss_limit_mb=2048 /tmp/cv
+ *   rm -rf build-fuzz/corpus-video && cp -r tests/fuzz/corpus/video build-fuzz/corpus-video
+ *   build-fuzz/fuzz/fuzz_video -max_total_time=300 -timeout=20 -rss_limit_mb=2048 build-fuzz/corpus-video
  *
  * libav* are the system's shared libraries, not built with sanitizers: a
  * memory error inside them shows only if it crashes. */

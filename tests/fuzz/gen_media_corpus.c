@@ -10,7 +10,7 @@
  *      $(pkg-config --cflags libpng libjpeg) tests/fuzz/gen_media_corpus.c \
  *      build/src/media/?*.o build/src/image/image.o build/src/util/atomic_file.o \
  *      $(pkg-config --libs libpng libjpeg libavformat libavcodec libswscale libavutil) \
- *      -lpthread -o /tmp/gen_media_corpus && /tmp/gen_media_corpus tests/fuzz/corpus
+ *      -lpthread -o build-fuzz/gen_media_corpus && build-fuzz/gen_media_corpus tests/fuzz/corpus
  *
  * Files with _fuzz_ in their name (inputs the fuzzers found) are not
  * touched. */
