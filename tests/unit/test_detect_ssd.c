@@ -13,12 +13,7 @@
 #include <stdlib.h>
 #include "detect/detect.h"
 #include "io/npy.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 START_TEST(anchors_pose)
 {
@@ -54,7 +49,7 @@ END_TEST
 static void load(const char *file, arv_npy *a)
 {
     char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/testdata/golden/pose_detection/photo/%s", srcdir(), file);
+    snprintf(path, sizeof path, "%s/testdata/golden/pose_detection/photo/%s", tu_srcdir(), file);
     ck_assert_msg(arv_npy_read(path, a, err) == 0, "%s", err);
 }
 

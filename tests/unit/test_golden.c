@@ -23,35 +23,12 @@
 #include "io/npy.h"
 #include "runtime/cpu.h"
 #include "util/xorshift.h"
+#include "support/testutil.h"
 
 #define MAX_ABS_RATIO 1e-3
 #define MAX_REL_RMS 1e-4
 #define FLOOR_FACTOR 4.0
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = 0;
-    fclose(fp);
-    return buf;
-}
 
 typedef struct worst {
     double abs_ratio, rel_rms;
@@ -62,13 +39,13 @@ static int run_case(const char *case_dir, const char *isa, worst *w, char *msg, 
 {
     char path[4096], err[ARV_ERR_LEN];
     snprintf(path, sizeof path, "%s/manifest.json", case_dir);
-    char *text = slurp(path);
+    char *text = tu_slurp(path, NULL);
     ck_assert_msg(text != NULL, "cannot read %s", path);
     cJSON *man = cJSON_Parse(text);
     free(text);
     ck_assert_msg(man != NULL, "%s: bad JSON", path);
     const char *model = cJSON_GetObjectItem(man, "model")->valuestring;
-    snprintf(path, sizeof path, "%s/models/%s", srcdir(), model);
+    snprintf(path, sizeof path, "%s/models/%s", tu_srcdir(), model);
     arv_model *m;
     arv_status s = arv_model_open(path, NULL, &m, err);
     ck_assert_msg(s == ARV_OK, "%s: %s (run `make models`)", path, err);
@@ -165,7 +142,7 @@ static int n_isas;
 START_TEST(test_all_models_match_tflite)
 {
     char root[1024];
-    snprintf(root, sizeof root, "%s/testdata/golden", srcdir());
+    snprintf(root, sizeof root, "%s/testdata/golden", tu_srcdir());
     struct dirent **models;
     int nm = scandir(root, &models, NULL, alphasort);
     ck_assert_msg(nm > 0, "no goldens in %s", root);

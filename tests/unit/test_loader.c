@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "arv.h"
 #include "model/tflite_model.h"
+#include "support/testutil.h"
 
 static const struct {
     const char *name;
@@ -34,15 +35,9 @@ static const struct {
 #define N_MODELS ((int)(sizeof MODELS / sizeof MODELS[0]))
 #define N_CUTS 10
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
-
 static void model_path(int i, char *path, size_t len)
 {
-    snprintf(path, len, "%s/models/%s.tflite", srcdir(), MODELS[i].name);
+    snprintf(path, len, "%s/models/%s.tflite", tu_srcdir(), MODELS[i].name);
 }
 
 /* 1 if model i is present; otherwise says why it is skipped (once for a
@@ -55,7 +50,7 @@ static int have_model(int i)
     if (access(path, R_OK) == 0)
         return 1;
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/models", srcdir());
+    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
     if (access(dir, F_OK) != 0) {
         if (!said_no_dir++)
             printf("test_loader: SKIP: %s does not exist (run `make models`)\n", dir);
@@ -65,18 +60,11 @@ static int have_model(int i)
     return 0;
 }
 
+/* The whole file; a test that cannot read a model it found is broken. */
 static uint8_t *slurp(const char *path, size_t *len)
 {
-    FILE *fp = fopen(path, "rb");
-    ck_assert_msg(fp != NULL, "cannot open %s", path);
-    ck_assert(fseek(fp, 0, SEEK_END) == 0);
-    long n = ftell(fp);
-    ck_assert(n > 0 && fseek(fp, 0, SEEK_SET) == 0);
-    uint8_t *buf = malloc((size_t)n);
-    ck_assert(buf != NULL);
-    ck_assert_msg(fread(buf, 1, (size_t)n, fp) == (size_t)n, "cannot read %s", path);
-    fclose(fp);
-    *len = (size_t)n;
+    uint8_t *buf = (uint8_t *)tu_slurp(path, len);
+    ck_assert_msg(buf != NULL && *len > 0, "cannot read %s", path);
     return buf;
 }
 
@@ -186,7 +174,8 @@ START_TEST(truncated_file)
     uint8_t *whole = slurp(path, &len);
     const size_t cuts[] = {0, 7, 8, 4096, len / 2, len - 1};
     for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
-        char tmp[] = "/tmp/arv-test-loader-XXXXXX";
+        char tmp[512];
+        tu_tmp_template(tmp, sizeof tmp, "arv-test-loader-");
         int fd = mkstemp(tmp);
         ck_assert_msg(fd >= 0, "mkstemp failed");
         ck_assert(write(fd, whole, cuts[c]) == (ssize_t)cuts[c]);

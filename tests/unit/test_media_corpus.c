@@ -16,12 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz/fuzz_media_body.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 typedef const char *(*body_fn)(const uint8_t *data, size_t n, int *rc, int *frames);
 
@@ -34,7 +29,7 @@ static const char *image_body(const uint8_t *data, size_t n, int *rc, int *frame
 static void replay(const char *sub, body_fn body, int min_files)
 {
     char dir[512];
-    snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/%s", srcdir(), sub);
+    snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/%s", tu_srcdir(), sub);
     DIR *d = opendir(dir);
     ck_assert_msg(d != NULL, "corpus directory %s not found (set ARV_SRCDIR to the repository root)",
                   dir);

@@ -17,16 +17,11 @@
 #include "media/image_io.h"
 #include "media/jpeg.h"
 #include "media/png.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 static void data_path(char *out, size_t n, const char *rel)
 {
-    snprintf(out, n, "%s/%s", srcdir(), rel);
+    snprintf(out, n, "%s/%s", tu_srcdir(), rel);
 }
 
 /* The contract of every failure: a non-empty single line naming the input. */
@@ -43,7 +38,8 @@ static void check_err(const char *err, const char *name, const char *words)
  * wrote there (libjpeg/libpng must never print). */
 static long stderr_bytes_during(void (*fn)(void *), void *arg)
 {
-    char tmpl[] = "/tmp/arv_stderr_XXXXXX";
+    char tmpl[512];
+    tu_tmp_template(tmpl, sizeof tmpl, "arv_stderr_");
     int fd = mkstemp(tmpl);
     ck_assert_int_ge(fd, 0);
     fflush(stderr);
@@ -80,7 +76,7 @@ START_TEST(decode_real_jpegs)
     };
     for (size_t i = 0; i < sizeof photos / sizeof photos[0]; i++) {
         char path[512], err[ARV_ERR_LEN];
-        snprintf(path, sizeof path, "%s/testdata/images/%s", srcdir(), photos[i].file);
+        snprintf(path, sizeof path, "%s/testdata/images/%s", tu_srcdir(), photos[i].file);
         arv_image im;
         ck_assert_msg(arv_image_load(path, NULL, &im, err) == 0, "%s", err);
         ck_assert_int_eq(im.w, photos[i].w);
@@ -275,7 +271,8 @@ END_TEST
 
 START_TEST(png_save_load_roundtrip)
 {
-    char dir[] = "/tmp/arv_png_XXXXXX", path[256], err[ARV_ERR_LEN];
+    char dir[200], path[256], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_png_");
     ck_assert(mkdtemp(dir));
     for (int c = 1; c <= 4; c++) {
         if (c == 2)
@@ -305,7 +302,8 @@ END_TEST
 
 START_TEST(jpeg_save_load_close)
 {
-    char dir[] = "/tmp/arv_jpg_XXXXXX", path[256], err[ARV_ERR_LEN];
+    char dir[200], path[256], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_jpg_");
     ck_assert(mkdtemp(dir));
     arv_image im, back;
     ck_assert_int_eq(arv_image_alloc(&im, 64, 48, 3), 0);

@@ -15,12 +15,7 @@
 #include "media/loop.h"
 #include "media/progress.h"
 #include "media/source.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 static char tmpdir[64];
 
@@ -50,11 +45,11 @@ static void write_text(const char *path, const char *text)
  * and tmpdir/clip.avi (the test video). */
 static void setup(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/arv_src_XXXXXX");
+    tu_tmp_template(tmpdir, sizeof tmpdir, "arv_src_");
     ck_assert(mkdtemp(tmpdir));
     char p[256], photo[512], video[512], err[ARV_ERR_LEN];
-    snprintf(photo, sizeof photo, "%s/testdata/images/rmagick_Shorts.jpg", srcdir());
-    snprintf(video, sizeof video, "%s/testdata/video/mecavideo_g1.avi", srcdir());
+    snprintf(photo, sizeof photo, "%s/testdata/images/rmagick_Shorts.jpg", tu_srcdir());
+    snprintf(video, sizeof video, "%s/testdata/video/mecavideo_g1.avi", tu_srcdir());
     snprintf(p, sizeof p, "%s/batch", tmpdir);
     mkdir(p, 0700);
     snprintf(p, sizeof p, "%s/batch/sub", tmpdir);

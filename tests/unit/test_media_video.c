@@ -18,18 +18,13 @@
 #include "media/video_in.h"
 #include "media/video_out.h"
 #include "media/y4m.h"
+#include "support/testutil.h"
 
 #define MAXF 64
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
-
 static void video_path(char *out, size_t n)
 {
-    snprintf(out, n, "%s/testdata/video/mecavideo_g1.avi", srcdir());
+    snprintf(out, n, "%s/testdata/video/mecavideo_g1.avi", tu_srcdir());
 }
 
 static void check_err(const char *err, const char *name, const char *words)
@@ -162,7 +157,8 @@ static int tc_end(void *ctx, int input, int ok, char *err)
 
 static void roundtrip(const char *codec, int sequential, const char *want_note)
 {
-    char in[512], dir[] = "/tmp/arv_vid_XXXXXX", out[512], err[ARV_ERR_LEN];
+    char in[512], dir[200], out[512], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_vid_");
     video_path(in, sizeof in);
     ck_assert(mkdtemp(dir));
     snprintf(out, sizeof out, "%s/out.mp4", dir);
@@ -228,7 +224,8 @@ static void synthetic_timestamps(const char *codec)
     static const int64_t pts[] = {1500000, 1540000, 1600000, 1633000, 1700000,
                                   1701000, 1780000, 2000000, 2040000, 2080000};
     const int n = (int)(sizeof pts / sizeof pts[0]);
-    char dir[] = "/tmp/arv_ts_XXXXXX", out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    char dir[200], out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_ts_");
     ck_assert(mkdtemp(dir));
     snprintf(out, sizeof out, "%s/ts.mkv", dir);
     arv_video_out_opts o = {.w = 64, .h = 48, .fps_num = 25, .fps_den = 1, .codec = codec};
@@ -267,7 +264,8 @@ END_TEST
 
 START_TEST(odd_size_and_gray)
 {
-    char dir[] = "/tmp/arv_odd_XXXXXX", out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    char dir[200], out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_odd_");
     ck_assert(mkdtemp(dir));
     snprintf(out, sizeof out, "%s/odd.mp4", dir);
     arv_video_out_opts o = {.w = 33, .h = 21};
@@ -307,7 +305,8 @@ END_TEST
 
 START_TEST(discard_and_unwritable)
 {
-    char dir[] = "/tmp/arv_disc_XXXXXX", out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    char dir[200], out[256], note[ARV_ERR_LEN], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_disc_");
     ck_assert(mkdtemp(dir));
     snprintf(out, sizeof out, "%s/x.mp4", dir);
     arv_video_out_opts o = {.w = 32, .h = 32, .codec = "mpeg4"};
@@ -337,7 +336,8 @@ END_TEST
 
 START_TEST(text_file_named_mp4)
 {
-    char dir[] = "/tmp/arv_txt_XXXXXX", path[256], err[ARV_ERR_LEN];
+    char dir[200], path[256], err[ARV_ERR_LEN];
+    tu_tmp_template(dir, sizeof dir, "arv_txt_");
     ck_assert(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/notes.mp4", dir);
     FILE *fp = fopen(path, "w");

@@ -18,15 +18,10 @@
 #include <string.h>
 #include "arv.h"
 #include "support/fuzz_model_body.h"
+#include "support/testutil.h"
 
 #define CORPUS "tests/fuzz/corpus/model"
 #define ANY_STATUS (-1)
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
 
 /* What a bad_* file must produce: the status (or ANY_STATUS) and words of
  * which the message must hold at least one. The longest matching prefix
@@ -159,7 +154,7 @@ static int by_name(const void *a, const void *b)
 static int list_corpus(void)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%s", srcdir(), CORPUS);
+    snprintf(dir, sizeof dir, "%s/%s", tu_srcdir(), CORPUS);
     DIR *d = opendir(dir);
     if (!d)
         return -1;
@@ -187,7 +182,7 @@ static int list_corpus(void)
 static uint8_t *slurp(const char *name, size_t *len)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s/%s", srcdir(), CORPUS, name);
+    snprintf(path, sizeof path, "%s/%s/%s", tu_srcdir(), CORPUS, name);
     FILE *fp = fopen(path, "rb");
     ck_assert_msg(fp != NULL, "cannot open %s", path);
     ck_assert(fseek(fp, 0, SEEK_END) == 0);
@@ -325,7 +320,7 @@ END_TEST
 START_TEST(corpus_missing)
 {
     ck_abort_msg("corpus directory %s/%s not found (set ARV_SRCDIR to the repository root)",
-                 srcdir(), CORPUS);
+                 tu_srcdir(), CORPUS);
 }
 END_TEST
 

@@ -10,12 +10,7 @@
 #include "arv.h"
 #include "model/tflite_model.h"
 #include "runtime/plan.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 /* Lifetime of tensor t as the planner must see it: [first write, last read]. */
 static void lifetime(const arv_graph *g, int t, int *first, int *last)
@@ -102,7 +97,7 @@ static void check_model(const char *path)
 START_TEST(test_plan_all_models)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/models", srcdir());
+    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
     struct dirent **e;
     int n = scandir(dir, &e, NULL, alphasort), models = 0;
     ck_assert_msg(n > 0, "%s: no models (run `make models`)", dir);

@@ -43,31 +43,8 @@
 #include <cJSON.h>
 #include "media/image_io.h"
 #include "tasks/pose.h"
+#include "support/testutil.h"
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    if (b)
-        b[n] = 0;
-    fclose(fp);
-    return b;
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -95,7 +72,7 @@ static double bound_for(const char *name)
 START_TEST(landmarks_match_mediapipe)
 {
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/testdata/mediapipe/pose", srcdir());
+    snprintf(dir, sizeof dir, "%s/testdata/mediapipe/pose", tu_srcdir());
     DIR *d = opendir(dir);
     ck_assert_msg(d != NULL, "%s: missing", dir);
     char *names[256], suffix[16];
@@ -126,7 +103,7 @@ START_TEST(landmarks_match_mediapipe)
     for (int i = 0; i < nn; i++) {
         char path[1400];
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        char *txt = slurp(path);
+        char *txt = tu_slurp(path, NULL);
         ck_assert_msg(txt != NULL, "%s: unreadable", path);
         cJSON *j = cJSON_Parse(txt);
         free(txt);
@@ -136,7 +113,7 @@ START_TEST(landmarks_match_mediapipe)
         int found = cJSON_IsTrue(cJSON_GetObjectItem(j, "pose_found"));
         ck_assert(cJSON_IsString(src));
         char ipath[1400];
-        snprintf(ipath, sizeof ipath, "%s/%s", srcdir(), src->valuestring);
+        snprintf(ipath, sizeof ipath, "%s/%s", tu_srcdir(), src->valuestring);
         arv_image im;
         ck_assert_msg(arv_image_load(ipath, NULL, &im, err) == 0, "%s", err);
         arv_pose_result r;

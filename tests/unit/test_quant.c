@@ -24,6 +24,7 @@
 #include "model/tflite_schema.h"
 #include "quant/quant.h"
 #include "util/xorshift.h"
+#include "support/testutil.h"
 
 #define EXPECT(c, ...) do { if (!(c)) ck_abort_msg(__VA_ARGS__); } while (0)
 
@@ -32,12 +33,6 @@ static const char *MODELS[] = {
     "pose_landmark_lite", "palm_detection_lite", "hand_landmark_lite",
 };
 #define N_MODELS ((int)(sizeof MODELS / sizeof MODELS[0]))
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
 
 typedef struct tinfo {
     int type, n_scale, qdim;
@@ -189,7 +184,7 @@ static void on_warn(void *u, const char *msg)
 START_TEST(models)
 {
     char path[4096], err[ARV_ERR_LEN] = "";
-    snprintf(path, sizeof path, "%s/models/%s.tflite", srcdir(), MODELS[_i]);
+    snprintf(path, sizeof path, "%s/models/%s.tflite", tu_srcdir(), MODELS[_i]);
     if (access(path, R_OK) != 0) {
         printf("%s: not present (make models); skipped\n", path);
         return;

@@ -11,12 +11,7 @@
 #include "media/image_io.h"
 #include "support/ktest.h"
 #include "tasks/segment.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 START_TEST(parse_values)
 {
@@ -168,9 +163,9 @@ START_TEST(labelme_iou)
     arv_seg_counts total = {0};
     for (int i = 0; i < 2; i++) {
         arv_image im, gt;
-        snprintf(path, sizeof path, "%s/testdata/seg/%s.jpg", srcdir(), names[i]);
+        snprintf(path, sizeof path, "%s/testdata/seg/%s.jpg", tu_srcdir(), names[i]);
         ck_assert_msg(arv_image_load(path, NULL, &im, err) == 0, "%s", err);
-        snprintf(path, sizeof path, "%s/testdata/seg/%s_class.png", srcdir(), names[i]);
+        snprintf(path, sizeof path, "%s/testdata/seg/%s_class.png", tu_srcdir(), names[i]);
         ck_assert_msg(arv_image_load(path, NULL, &gt, err) == 0, "%s", err);
         arv_fimage small = {0}, full = {0};
         ck_assert_msg(arv_segmenter_run(s, &im, ARV_SEG_AUTO, &small, &full, err) == 0, "%s", err);

@@ -20,39 +20,16 @@
 #include <cjson/cJSON.h>
 #include "media/image_io.h"
 #include "tasks/segment.h"
+#include "support/testutil.h"
 
 #define MP_DIR "testdata/mediapipe/selfie"
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf)
-        buf[n] = 0;
-    fclose(fp);
-    return buf;
-}
 
 START_TEST(masks_match_mediapipe)
 {
     char path[2048], err[256];
-    snprintf(path, sizeof path, "%s/%s/manifest.json", srcdir(), MP_DIR);
-    char *text = slurp(path);
+    snprintf(path, sizeof path, "%s/%s/manifest.json", tu_srcdir(), MP_DIR);
+    char *text = tu_slurp(path, NULL);
     if (!text) {
         printf("%s missing: MediaPipe comparison skipped\n", path);
         return;
@@ -75,14 +52,14 @@ START_TEST(masks_match_mediapipe)
         const char *source = cJSON_GetStringValue(cJSON_GetObjectItem(img, "source"));
         cJSON *masks = cJSON_GetObjectItem(img, "masks");
         ck_assert(stem && source && masks);
-        snprintf(path, sizeof path, "%s/%s", srcdir(), source);
+        snprintf(path, sizeof path, "%s/%s", tu_srcdir(), source);
         arv_image im;
         ck_assert_msg(arv_image_load(path, NULL, &im, err) == 0, "%s", err);
         cJSON *mk;
         cJSON_ArrayForEach(mk, masks) {
             const char *model = mk->string;
             arv_seg_model m = !strcmp(model, "landscape") ? ARV_SEG_LANDSCAPE : ARV_SEG_GENERAL;
-            snprintf(path, sizeof path, "%s/%s/%s", srcdir(), MP_DIR,
+            snprintf(path, sizeof path, "%s/%s/%s", tu_srcdir(), MP_DIR,
                      cJSON_GetStringValue(cJSON_GetObjectItem(mk, "file")));
             arv_image ref;
             arv_image_load_opts lo = {.no_exif = 1};

@@ -27,12 +27,7 @@
 #include "io/npy.h"
 #include "media/image_io.h"
 #include "tasks/segment.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 typedef struct gcase {
     const char *model, *image;
@@ -47,7 +42,7 @@ static const gcase cases[] = {
 static void load_photo(const char *name, arv_image *im)
 {
     char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/testdata/images/%s", srcdir(), name);
+    snprintf(path, sizeof path, "%s/testdata/images/%s", tu_srcdir(), name);
     arv_image_load_opts o = {.no_exif = 1};   /* as the goldens: pixels as stored */
     ck_assert_msg(arv_image_load(path, &o, im, err) == 0, "%s", err);
 }
@@ -55,7 +50,7 @@ static void load_photo(const char *name, arv_image *im)
 static void load_npy(const char *model, const char *file, arv_npy *a)
 {
     char path[1024], err[256];
-    snprintf(path, sizeof path, "%s/testdata/golden/%s/photo/%s", srcdir(), model, file);
+    snprintf(path, sizeof path, "%s/testdata/golden/%s/photo/%s", tu_srcdir(), model, file);
     ck_assert_msg(arv_npy_read(path, a, err) == 0, "%s", err);
 }
 
@@ -129,7 +124,7 @@ START_TEST(mask_matches_tflite)
     arv_npy in;
     load_npy(g->model, "input_0.npy", &in);
     char path[1024];
-    snprintf(path, sizeof path, "%s/models/%s.tflite", srcdir(), g->model);
+    snprintf(path, sizeof path, "%s/models/%s.tflite", tu_srcdir(), g->model);
     arv_model *m;
     arv_interp *it;
     ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s", err);

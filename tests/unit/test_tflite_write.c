@@ -19,6 +19,7 @@
 #include "model/tflite_write.h"
 #include "ops/ops.h"
 #include "util/xorshift.h"
+#include "support/testutil.h"
 
 static const char *MODELS[] = {
     "selfie_segmentation", "selfie_segmentation_landscape", "pose_detection",
@@ -27,12 +28,6 @@ static const char *MODELS[] = {
     "hand_landmark_full", "object_detection_ssd_mobilenetv2_oidv4_fp16",
 };
 #define N_MODELS ((int)(sizeof MODELS / sizeof MODELS[0]))
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
 
 static void same_tensor(const arv_gtensor *a, const arv_gtensor *b, const char *what)
 {
@@ -182,7 +177,7 @@ static void round_trip(arv_model *m1, const char *name)
 START_TEST(models)
 {
     char path[4096], err[ARV_ERR_LEN] = "";
-    snprintf(path, sizeof path, "%s/models/%s.tflite", srcdir(), MODELS[_i]);
+    snprintf(path, sizeof path, "%s/models/%s.tflite", tu_srcdir(), MODELS[_i]);
     if (access(path, R_OK) != 0) {
         printf("%s: not present (make models); skipped\n", path);
         return;

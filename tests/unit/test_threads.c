@@ -11,12 +11,7 @@
 #include "arv.h"
 #include "runtime/cpu.h"
 #include "util/xorshift.h"
-
-static const char *srcdir(void)
-{
-    const char *s = getenv("ARV_SRCDIR");
-    return s && *s ? s : ".";
-}
+#include "support/testutil.h"
 
 static int is_model(const struct dirent *d)
 {
@@ -55,7 +50,7 @@ static unsigned char *run(const arv_model *m, const char *isa, int threads, size
 START_TEST(test_thread_count_does_not_change_outputs)
 {
     char dir[1024], path[2048], err[ARV_ERR_LEN];
-    snprintf(dir, sizeof dir, "%s/models", srcdir());
+    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
     struct dirent **ents;
     int n = scandir(dir, &ents, is_model, alphasort);
     ck_assert_msg(n > 0, "no models in %s (run `make models`)", dir);

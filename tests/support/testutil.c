@@ -1,0 +1,38 @@
+/* testutil.c — see testutil.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "support/testutil.h"
+
+const char *tu_srcdir(void)
+{
+    const char *s = getenv("ARV_SRCDIR");
+    return s && *s ? s : ".";
+}
+
+char *tu_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    char *buf = NULL;
+    long n = -1;
+    if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0)
+        buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    if (buf) {
+        buf[n] = 0;
+        if (len)
+            *len = (size_t)n;
+    }
+    return buf;
+}
+
+void tu_tmp_template(char *buf, size_t len, const char *prefix)
+{
+    const char *dir = getenv("TMPDIR");
+    snprintf(buf, len, "%s/%sXXXXXX", dir && *dir ? dir : "/tmp", prefix);
+}

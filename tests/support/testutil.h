@@ -1,0 +1,17 @@
+/* testutil.h — small helpers every test program shares: where the source
+ * tree is, reading a whole file, and temp-file templates that honour TMPDIR. */
+#ifndef ARV_TESTUTIL_H
+#define ARV_TESTUTIL_H
+
+#include <stddef.h>
+
+/* The repository root: $ARV_SRCDIR, else "." (make test runs from the root). */
+const char *tu_srcdir(void);
+/* Whole file, NUL-terminated (so JSON text can be parsed directly); *len
+ * (may be NULL) gets the size without the NUL. NULL if it cannot be read. */
+char *tu_slurp(const char *path, size_t *len);
+/* "$TMPDIR/<prefix>XXXXXX" (TMPDIR defaults to /tmp), ready for mkstemp or
+ * mkdtemp. */
+void tu_tmp_template(char *buf, size_t len, const char *prefix);
+
+#endif
