@@ -20,6 +20,8 @@
 #include "media/video_out.h"
 #include "tasks/pose.h"
 #include "util/atomic_file.h"
+#include "media/out_path.h"
+#include "util/parse.h"
 
 #define CMD "pose"
 
@@ -97,17 +99,6 @@ static int bad(const char *flag, const char *val, const char *want)
     return EXIT_USAGE;
 }
 
-static int parse_float(const char *s, float lo, float hi, float *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (!*s || *end || errno || !(v >= lo && v <= hi))
-        return -1;
-    *out = (float)v;
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, pose_opts *o)
 {
     enum { O_NOSMOOTH = 255, O_NOJSON = 256, O_OVERLAY, O_COCO, O_CPLX, O_STATIC, O_MINDET, O_MINTRK, O_NOEXIF,
@@ -140,11 +131,11 @@ static int parse_args(int argc, char **argv, pose_opts *o)
         case O_STATIC: o->p.static_image_mode = 1; break;
         case O_NOSMOOTH: o->p.no_smooth = 1; break;
         case O_MINDET:
-            if (parse_float(optarg, 0.0f, 1.0f, &o->p.min_detection_confidence) != 0)
+            if (arv_parse_float(optarg, 0.0f, 1.0f, &o->p.min_detection_confidence) != 0)
                 return bad("--min-detection-confidence", optarg, "a number from 0 to 1");
             break;
         case O_MINTRK:
-            if (parse_float(optarg, 0.0f, 1.0f, &o->p.min_tracking_confidence) != 0)
+            if (arv_parse_float(optarg, 0.0f, 1.0f, &o->p.min_tracking_confidence) != 0)
                 return bad("--min-tracking-confidence", optarg, "a number from 0 to 1");
             break;
         case O_NOEXIF: o->no_exif = 1; break;
@@ -180,45 +171,6 @@ static int parse_args(int argc, char **argv, pose_opts *o)
 
 /* ------------------------------------------------------------ helpers */
 
-static int is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int has_ext(const char *p, const char *const *exts)
-{
-    const char *dot = strrchr(p, '.'), *slash = strrchr(p, '/');
-    if (!dot || (slash && dot < slash))
-        return 0;
-    for (; *exts; exts++)
-        if (!strcasecmp(dot + 1, *exts))
-            return 1;
-    return 0;
-}
-
-static const char *const image_exts[] = {"png", "jpg", "jpeg", NULL};
-static const char *const video_exts[] = {"mp4", "mov", "mkv", "avi", "webm", "m4v", NULL};
-
-static void stem_of(const char *name, char *stem, size_t len)
-{
-    if (!strcmp(name, "-")) {
-        snprintf(stem, len, "stdin");
-        return;
-    }
-    const char *b = strrchr(name, '/');
-    b = b ? b + 1 : name;
-    snprintf(stem, len, "%s", b);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-        *dot = 0;
-}
-
-static int same_file(const char *a, const char *b)
-{
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 /* BlazePose landmark sides, for colours: 1 left, 2 right, 0 centre (nose). */
 static int side_of(int i)
@@ -301,7 +253,7 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
     (void)input;
     c->is_video = info->is_video;
     snprintf(c->name, sizeof c->name, "%s", name);
-    stem_of(name, c->stem, sizeof c->stem);
+    arv_path_stem(name, c->stem, sizeof c->stem);
     if (!c->o.overlay)
         return ARV_LOOP_OK;
     if (c->overlay_is_dir) {
@@ -309,7 +261,7 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
         snprintf(c->overlay_path, sizeof c->overlay_path, "%s%s%s.pose.%s", c->o.overlay,
                  dl && c->o.overlay[dl - 1] == '/' ? "" : "/", c->stem, c->is_video ? "mp4" : "png");
     } else {
-        int vid = has_ext(c->o.overlay, video_exts);
+        int vid = arv_path_has_ext(c->o.overlay, arv_video_exts);
         if (vid != c->is_video) {
             snprintf(err, ARV_ERR_LEN, "%.120s: --overlay %.80s: %s output needs %s input", name,
                      c->o.overlay, vid ? "a video" : "an image", vid ? "a video" : "a still image");
@@ -317,7 +269,7 @@ static int begin_input(void *vctx, int input, const char *name, const arv_source
         }
         snprintf(c->overlay_path, sizeof c->overlay_path, "%s", c->o.overlay);
     }
-    if (same_file(c->overlay_path, name)) {
+    if (arv_path_same_file(c->overlay_path, name)) {
         snprintf(err, ARV_ERR_LEN, "%.200s: the overlay would overwrite the input", c->overlay_path);
         return ARV_LOOP_INPUT_FAILED;
     }
@@ -508,9 +460,9 @@ static int run(int argc, char **argv)
 
     if (c.o.overlay) {
         size_t l = strlen(c.o.overlay);
-        c.overlay_is_dir = is_dir(c.o.overlay) || (l && c.o.overlay[l - 1] == '/') ||
-                           !(has_ext(c.o.overlay, image_exts) || has_ext(c.o.overlay, video_exts));
-        if (c.overlay_is_dir && !is_dir(c.o.overlay) && mkdir(c.o.overlay, 0777) != 0) {
+        c.overlay_is_dir = arv_path_is_dir(c.o.overlay) || (l && c.o.overlay[l - 1] == '/') ||
+                           !(arv_path_has_ext(c.o.overlay, arv_image_exts) || arv_path_has_ext(c.o.overlay, arv_video_exts));
+        if (c.overlay_is_dir && !arv_path_is_dir(c.o.overlay) && mkdir(c.o.overlay, 0777) != 0) {
             cmd_error(CMD, "%s: cannot create directory: %s", c.o.overlay, strerror(errno));
             return EXIT_MODEL_IO;
         }
