@@ -23,7 +23,7 @@ static void usage(FILE *fp)
             "usage: arv run MODEL (--input FILE.npy ... | --random-seed N) [options]\n\n"
             "Run one inference. Inputs are NumPy .npy float32 arrays given in model-input\n"
             "order; outputs are written as DIR/output_0.npy, output_1.npy, ... in model-output\n"
-            "order (float32, the model's shapes).\n\n"
+            "order, in the model's shapes and types (float32; int8 and other integer outputs raw).\n\n"
             "  -i, --input FILE.npy    an input (repeat for each model input, in order)\n"
             "      --random-seed N     instead of --input: seeded uniform inputs (the xorshift\n"
             "                          generator used by scripts/make-golden)\n"
@@ -182,13 +182,22 @@ static int write_outputs(const arv_interp *it, const run_opts *o)
     for (int i = 0; i < arv_interp_num_outputs(it); i++) {
         const arv_tensor *t = arv_interp_output(it, i);
         snprintf(path, sizeof path, "%s/output_%d.npy", o->out_dir, i);
-        if (t->type != ARV_FLOAT32) {
-            cmd_error("run", "output %d '%s' is %s; only float32 outputs can be written", i,
-                      t->name, arv_dtype_name(t->type));
+        /* Integer outputs (an int8 model's intermediate tensors exposed as
+         * outputs, say) are written raw, in numpy's name for their type. */
+        const char *descr = t->type == ARV_FLOAT32 ? "<f4"
+                            : t->type == ARV_INT8  ? "|i1"
+                            : t->type == ARV_UINT8 ? "|u1"
+                            : t->type == ARV_INT16 ? "<i2"
+                            : t->type == ARV_INT32 ? "<i4"
+                                                   : NULL;
+        if (descr == NULL) {
+            cmd_error("run", "output %d '%s' is %s; only float32 and integer outputs can be written",
+                      i, t->name, arv_dtype_name(t->type));
             cJSON_Delete(root);
             return EXIT_MODEL_IO;
         }
-        if (arv_npy_write(path, t->data, t->dims, t->ndim, err) != 0) {
+        if (arv_npy_write_raw(path, t->data, descr, arv_dtype_size(t->type), t->dims, t->ndim,
+                              err) != 0) {
             cmd_error("run", "%s", err);
             cJSON_Delete(root);
             return EXIT_MODEL_IO;

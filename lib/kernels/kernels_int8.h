@@ -253,6 +253,10 @@ void arv_q8_concat(int n_inputs, const int8_t *const *ins, const int *sizes,
                    const float *scales, const int32_t *zps, float out_scale,
                    int32_t out_zp, size_t outer, size_t inner, int8_t *out);
 void arv_q8_quantize(size_t n, const float *in, float scale, int32_t zp, int8_t *out);
+/* QUANTIZE as TFLite's XNNPACK delegate runs it (the default flavour):
+ * nearest even of in * inv_scale, inv_scale = 1.0f / scale in float
+ * (int8_quantize.c). */
+void arv_q8_quantize_rne(size_t n, const float *in, float inv_scale, int32_t zp, int8_t *out);
 void arv_q8_dequantize(size_t n, const int8_t *in, float scale, int32_t zp, float *out);
 
 /* MEAN (int8_mean.c). Over H and W of a 4-D tensor with keep_dims, as

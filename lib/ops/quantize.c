@@ -1,5 +1,6 @@
 /* quantize.c — QUANTIZE: float32 -> int8 (round(x / scale) + zero point,
- * saturated), and int8 -> int8 requantization as TFLite does it (one
+ * saturated; by default rounded as TFLite runs it, through XNNPACK: nearest
+ * even of x * (1 / scale)), and int8 -> int8 requantization as TFLite does it (one
  * fixed-point multiplier in_scale / out_scale, then the output zero point),
  * here as a 256-entry table. */
 #include <limits.h>
@@ -48,37 +49,39 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 typedef struct q_job {
     const arv_kernel_table_int8 *k;
     const arv_q8 *q;
+    int rne;
     size_t count;
     const void *in;
     int8_t *out;
 } q_job;
 
-static void q_blocks(void *ctx, int b, int e)
+static void q_range(const q_job *j, size_t i0, size_t i1)
 {
-    const q_job *j = ctx;
-    const size_t i0 = (size_t)b * Q_BLOCK;
-    size_t i1 = (size_t)e * Q_BLOCK;
-    if (i1 > j->count)
-        i1 = j->count;
     if (j->q->use_lut)
         j->k->lut(i1 - i0, (const int8_t *)j->in + i0, j->q->lut, j->out + i0);
+    else if (j->rne)
+        arv_q8_quantize_rne(i1 - i0, (const float *)j->in + i0, 1.0f / j->q->out_scale,
+                            j->q->out_zp, j->out + i0);
     else
         j->k->quantize(i1 - i0, (const float *)j->in + i0, j->q->out_scale, j->q->out_zp,
                        j->out + i0);
 }
 
+static void q_blocks(void *ctx, int b, int e)
+{
+    const q_job *j = ctx;
+    const size_t i1 = (size_t)e * Q_BLOCK;
+    q_range(j, (size_t)b * Q_BLOCK, i1 < j->count ? i1 : j->count);
+}
+
 static void eval(const arv_exec *x, const arv_node *n)
 {
-    q_job j = {x->k8, arv_q8_of(n), arv_tensor_elems(x_t(x, n->in[0])), x->t[n->in[0]].data,
-               x->t[n->out[0]].data};
+    q_job j = {x->k8, arv_q8_of(n), !x->q8_reference, arv_tensor_elems(x_t(x, n->in[0])),
+               x->t[n->in[0]].data, x->t[n->out[0]].data};
     const size_t blocks = (j.count + Q_BLOCK - 1) / Q_BLOCK;
-    if (blocks > INT_MAX) {
-        /* beyond any tensor limit in use: one piece */
-        if (j.q->use_lut)
-            j.k->lut(j.count, j.in, j.q->lut, j.out);
-        else
-            j.k->quantize(j.count, j.in, j.q->out_scale, j.q->out_zp, j.out);
-    } else
+    if (blocks > INT_MAX)
+        q_range(&j, 0, j.count);   /* beyond any tensor limit in use: one piece */
+    else
         arv_exec_split(x, (int)blocks, arv_exec_min_items(Q_BLOCK, ARV_SPLIT_MIN_ELEMS),
                        q_blocks, &j);
 }

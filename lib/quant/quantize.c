@@ -257,8 +257,8 @@ static int get_q(qb *b, int i)
 
 /* Per-channel symmetric int8 weights of old tensor i along dim qd;
  * returns the new tensor and its scales in *sc (n_ch entries). */
-static int quant_weights(qb *b, int i, int qd, const float *bias, float in_s, const float **sc_out,
-                         int *n_ch)
+static int quant_weights(qb *b, int i, int qd, const float *bias, float in_s, float out_s,
+                         const float **sc_out, int *n_ch)
 {
     const arv_gtensor *o = &b->g->tensors[i];
     const float *w = cdata(b, i);
@@ -299,6 +299,16 @@ static int quant_weights(qb *b, int i, int qd, const float *bias, float in_s, co
             double need = fabs((double)bias[c]) / ((double)in_s * 1073741824.0);
             if (need > sc[c])
                 sc[c] = (float)need;
+        }
+        /* XNNPACK, which TFLite runs int8 convolutions with, refuses a
+         * requantization scale in * w / out outside [2^-32, 256), and then
+         * TFLite drops the delegate for the whole model (pose_landmark_heavy
+         * had a channel at 293). Cap this channel's weight scale, clipping
+         * its few largest weights, rather than widen the output's scale for
+         * every channel. */
+        if (in_s > 0.0f && out_s > 0.0f) {
+            const float hi = 255.0f * out_s / in_s, lo = 0x1.0p-31f * out_s / in_s;
+            sc[c] = sc[c] > hi ? hi : sc[c] < lo ? lo : sc[c];
         }
     }
     if (b->opt && b->opt->per_tensor)
@@ -700,7 +710,10 @@ static void emit_int8(qb *b, const arv_node *n)
                 arv_tensor_elems(&g->tensors[n->in[bias]].t) ==
                     (size_t)g->tensors[ti].t.dims[qd])
                 bf = cdata(b, n->in[bias]);
-            in_new[k] = quant_weights(b, ti, qd, bf, in_s, &w_s, &nc);
+            float out_s;
+            int32_t out_zp;
+            act_params(b, n->out[0], &out_s, &out_zp);
+            in_new[k] = quant_weights(b, ti, qd, bf, in_s, out_s, &w_s, &nc);
         }
         else if (has_w && k == bias)
             in_new[k] = -2;   /* after the weights */

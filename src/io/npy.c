@@ -167,6 +167,12 @@ out:
 
 int arv_npy_write(const char *path, const float *data, const int *dims, int ndim, char *err)
 {
+    return arv_npy_write_raw(path, data, "<f4", sizeof(float), dims, ndim, err);
+}
+
+int arv_npy_write_raw(const char *path, const void *data, const char *descr, size_t elem_size,
+                      const int *dims, int ndim, char *err)
+{
     char shape[128] = "";
     size_t count = 1;
     for (int d = 0; d < ndim; d++) {
@@ -175,8 +181,8 @@ int arv_npy_write(const char *path, const float *data, const int *dims, int ndim
         count *= (size_t)dims[d];
     }
     char dict[192];
-    int n = snprintf(dict, sizeof dict, "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }",
-                     shape);
+    int n = snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
+                     descr, shape);
     /* numpy pads the header with spaces so data starts on a 64-byte boundary */
     size_t total = 10 + (size_t)n + 1;
     size_t pad = (64 - total % 64) % 64;
@@ -190,7 +196,7 @@ int arv_npy_write(const char *path, const float *data, const int *dims, int ndim
     for (size_t i = 0; ok && i < pad; i++)
         ok = fputc(' ', af.fp) != EOF;
     ok = ok && fputc('\n', af.fp) != EOF;
-    ok = ok && fwrite(data, sizeof(float), count, af.fp) == count;
+    ok = ok && fwrite(data, elem_size, count, af.fp) == count;
     return arv_atomic_commit(&af, ok, err);
 }
 

@@ -509,6 +509,50 @@ START_TEST(quantize_dequantize)
 }
 END_TEST
 
+/* QUANTIZE as TFLite runs it (XNNPACK's convert): x * (1 / s) in float, ties
+ * to even. The image normaliser's values k / 127.5 - 1 with s = 1 / 127.5 hit
+ * ties on every other k, where TFLite's own kernel (round half away from
+ * zero of x / s) gives the other neighbour. */
+START_TEST(quantize_rne)
+{
+    kt_rng r;
+    kt_seed(&r, 211);
+    const float s_img = 1.0f / 127.5f;
+    float x[256];
+    int8_t q[256];
+    int ties = 0, away_differs = 0;
+    for (int k = 0; k < 256; k++)
+        x[k] = (float)k / 127.5f - 1.0f;
+    arv_q8_quantize_rne(256, x, 1.0f / s_img, -1, q);
+    for (int k = 0; k < 256; k++) {
+        const float v = x[k] * (1.0f / s_img);
+        const double fl = floor((double)v);
+        long want = (long)fl;
+        if ((double)v - fl > 0.5 || ((double)v - fl == 0.5 && ((long)fl & 1)))
+            want++;
+        ties += (double)v - fl == 0.5;
+        want = want - 1 > 127 ? 127 : want - 1 < -128 ? -128 : want - 1;
+        EXPECT(q[k] == want, "quantize_rne(%.9g) = %d want %ld", x[k], q[k], want);
+        away_differs += q[k] != (int8_t)(lroundf(x[k] / s_img) - 1 > 127 ? 127 : lroundf(x[k] / s_img) - 1);
+    }
+    /* the case is the one that matters: many ties, and they differ */
+    EXPECT(ties > 50 && away_differs > 25, "ties %d, differing %d", ties, away_differs);
+    for (int it = 0; it < 200; it++) {
+        const float s = rand_scale(&r, 0.001f, 1.0f), inv = 1.0f / s;
+        const int32_t zp = kt_int(&r, -128, 127);
+        for (int i = 0; i < 256; i++)
+            x[i] = kt_uniform(&r, -300.0f * s, 300.0f * s);
+        arv_q8_quantize_rne(256, x, inv, zp, q);
+        for (int i = 0; i < 256; i++) {
+            long want = lrintf(x[i] * inv) + zp;   /* default mode: to nearest even */
+            want = want > 127 ? 127 : want < -128 ? -128 : want;
+            EXPECT(q[i] == want, "quantize_rne(%g, s %g, zp %d) = %d want %ld", x[i], s, zp, q[i],
+                   want);
+        }
+    }
+}
+END_TEST
+
 /* ---- spatial ---- */
 
 START_TEST(pools)
@@ -647,6 +691,7 @@ int main(void)
     tcase_add_test(tc, logistic_lut);
     tcase_add_test(tc, hard_swish);
     tcase_add_test(tc, quantize_dequantize);
+    tcase_add_test(tc, quantize_rne);
     tcase_add_test(tc, pools);
     tcase_add_test(tc, pad_concat);
     suite_add_tcase(s, tc);
