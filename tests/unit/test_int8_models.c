@@ -180,12 +180,14 @@ typedef struct stat_row {
 
 static const char *isas[8];
 static int n_isas;
-/* The whole-model criterion is reported, and enforced only with ARV_INT8_STRICT=1:
- * 8 of the 11 models meet it exactly (100 % identical outputs), but pose_detection
- * and the SSD (float output heads after int8 depthwise convs; every int8 op checks
- * bit-exact, the cause is not located) and pose_landmark_heavy (TFLite's delegate
- * leaves part of it to TFLite's own kernels) do not yet. The table is always in the
- * log. */
+/* The whole-model criterion is enforced: all 11 models give outputs identical
+ * to TFLite's (float heads within FLOAT_HEAD_TOL). ARV_INT8_STRICT=0 only
+ * reports it, for trying quantizer changes before the goldens are remade.
+ * The last two causes found: TFLite's QUANTIZE of the float input runs in
+ * XNNPACK, which rounds x * (1 / scale) to even (pose_detection and SSD: the
+ * [-1, 1] image inputs sit on ties), and one conv of pose_landmark_heavy had
+ * a requantization scale XNNPACK refuses (>= 256), so TFLite ran that model
+ * without its delegate (lib/quant/quantize.c now caps it). */
 static int strict;
 
 /* All of one model; returns failures, appends to msg. */
@@ -523,7 +525,7 @@ START_TEST(test_int8_models_match_tflite)
     int nm = scandir(root, &models, NULL, alphasort);
     ck_assert_msg(nm > 0, "no int8 goldens in %s: run scripts/make-golden", root);
     n_isas = arv_kernels_available(isas, 8);
-    strict = getenv("ARV_INT8_STRICT") && strcmp(getenv("ARV_INT8_STRICT"), "1") == 0;
+    strict = !(getenv("ARV_INT8_STRICT") && strcmp(getenv("ARV_INT8_STRICT"), "0") == 0);
     char msg[4000] = "";
     int failures = 0, n_models = 0, n_cases = 0;
     printf("%-32s %-14s %-8s %12s %10s  %-11s %s\n", "int8 model", "output", "isa",
@@ -540,7 +542,7 @@ START_TEST(test_int8_models_match_tflite)
     free(models);
     printf("(worst over cases random/photo and 1/2 threads; steps of the output's DEQUANTIZE "
            "scale; criterion >= %.1f%% identical and <= %d step %s)\n", 100.0 * MIN_IDENTICAL,
-           MAX_STEPS, strict ? "enforced (ARV_INT8_STRICT=1)" : "reported only; ARV_INT8_STRICT=1 enforces it");
+           MAX_STEPS, strict ? "enforced" : "reported only (ARV_INT8_STRICT=0)");
     fflush(stdout);
     ck_assert_msg(n_models > 0, "no int8 goldens in %s: run scripts/make-golden", root);
     ck_assert_msg(failures == 0, "%d outputs off: %s", failures, msg);
