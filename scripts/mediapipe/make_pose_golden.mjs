@@ -7,6 +7,7 @@
 // Normally started by scripts/make-mediapipe-pose-golden, which installs what this needs:
 //   node make_pose_golden.mjs --root REPO --cache DIR [--image F]... [--complexity 0,1,2]
 //        [--out DIR] [--check] [--overlay DIR] [--input canvas|img] [--sends N] [--verbose]
+//        [--inference cpu|gpu]
 // See scripts/mediapipe/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,11 +24,12 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--enable-unsafe-swiftshader', '--disabl
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 const IMAGE_EXT = /\.(jpe?g|png)$/i;
 // Everything not listed is the solution's default (minTrackingConfidence is unused after reset()).
+// useCpuInference is added from --inference (see scripts/mediapipe/README.md).
 const BASE_OPTIONS = { selfieMode: false, smoothLandmarks: false, enableSegmentation: false,
   smoothSegmentation: false, minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 };
 
 function parseArgs(argv) {
-  const a = { image: [], sends: 1, input: 'canvas', complexity: [0, 1, 2] };
+  const a = { image: [], sends: 1, input: 'canvas', complexity: [0, 1, 2], inference: 'cpu' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => { if (i + 1 >= argv.length) throw new Error(`missing value for ${k}`); return argv[++i]; };
@@ -41,10 +43,12 @@ function parseArgs(argv) {
     else if (k === '--complexity') a.complexity = val().split(',').map(Number);
     else if (k === '--check') a.check = true;
     else if (k === '--verbose') a.verbose = true;
+    else if (k === '--inference') a.inference = val();
     else throw new Error(`unknown argument ${k} (see scripts/make-mediapipe-pose-golden --help)`);
   }
   if (!a.root || !a.cache) throw new Error('--root and --cache are required');
   if (!['canvas', 'img'].includes(a.input)) throw new Error('--input is canvas or img');
+  if (!['cpu', 'gpu'].includes(a.inference)) throw new Error('--inference is cpu or gpu');
   if (!(a.sends >= 1)) throw new Error('--sends must be >= 1');
   if (!a.complexity.length || a.complexity.some((c) => ![0, 1, 2].includes(c))) throw new Error('--complexity takes 0, 1 and/or 2, e.g. 1 or 0,1,2');
   a.complexity = [...new Set(a.complexity)].sort();
@@ -99,6 +103,7 @@ const fmtDiff = (d) => (d.found ? `max |d| x/y/z ${d.maxAbs.toExponential(2)}, w
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  const baseOptions = { ...BASE_OPTIONS, useCpuInference: args.inference === 'cpu' };
   const root = path.resolve(args.root);
   const cache = path.resolve(args.cache);
   const req = createRequire(path.join(cache, 'package.json'));
@@ -139,7 +144,7 @@ async function main() {
       const entry = { stem: im.stem, source: rel(root, im.file), source_sha256: sha256(im.bytes), width: 0, height: 0,
         decoded_rgb_sha256: null, results: {} };
       for (const c of args.complexity) {
-        const options = { ...BASE_OPTIONS, modelComplexity: c };
+        const options = { ...baseOptions, modelComplexity: c };
         // A fresh browser context and page per image and complexity: nothing carries over.
         const ctx = await browser.newContext();
         const page = await ctx.newPage();
@@ -233,7 +238,7 @@ async function main() {
       ? 'image file decoded by Chromium with createImageBitmap(colorSpaceConversion "none"), drawn to a canvas, send({image: canvas})'
       : 'image file as an <img> element (colour-managed decode), send({image: img})',
     state: 'fresh browser context per image and complexity; reset() before every send() (single-image detection, the legacy JS API has no staticImageMode option)',
-    options: BASE_OPTIONS,
+    options: baseOptions,
     package: `@mediapipe/pose@${mpVersion}`, chromium: chromiumVersion, chromium_flags: CHROMIUM_FLAGS, renderer,
     playwright_core: pwVersion, date,
     models: Object.fromEntries(MODEL_FILES.map((f, c) => [`c${c}`, { model_complexity: c, file: f, sha256: modelSha[c] }])),

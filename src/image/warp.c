@@ -70,6 +70,7 @@ typedef struct warp_job {
     const double *m;
     int W;
     arv_border border;
+    int gl;                    /* GL texture sampling: float, no 8-bit image */
     float lo;
     double k;
     float *out;
@@ -86,7 +87,14 @@ static void warp_rows(void *ctx, int b, int e)
         for (int u = 0; u < j->W; u++, o += 3) {
             double x = m[0] * u + m[1] * v + m[2];
             double y = m[3] * u + m[4] * v + m[5];
-            if (j->border == ARV_BORDER_REPLICATE) {
+            if (j->gl && j->border == ARV_BORDER_ZERO &&
+                !(x >= -0.5 && y >= -0.5 && x <= xmax + 0.5 && y <= ymax + 0.5)) {
+                /* the shader's zero border: a texture coordinate outside
+                 * [0, 1], i.e. beyond the outer edge of the edge pixels */
+                o[0] = o[1] = o[2] = j->lo;
+                continue;
+            }
+            if (j->gl || j->border == ARV_BORDER_REPLICATE) {   /* CLAMP_TO_EDGE */
                 x = x < 0 ? 0 : x > xmax ? xmax : x;
                 y = y < 0 ? 0 : y > ymax ? ymax : y;
             }
@@ -95,6 +103,11 @@ static void warp_rows(void *ctx, int b, int e)
                 sample_inside(src, x, y, acc);
             else
                 sample_any(src, x, y, acc);
+            if (j->gl) {
+                for (int c = 0; c < 3; c++)
+                    o[c] = (float)(j->lo + j->k * acc[c]);
+                continue;
+            }
             /* The 8-bit warped image: floor(acc + 0.5), acc >= 0. */
             for (int c = 0; c < 3; c++)
                 o[c] = (float)(j->lo + j->k * (double)(int)(acc[c] + 0.5));
@@ -108,7 +121,18 @@ int arv_warp_affine_to_tensor_par(const arv_image *src, const double m[6], int W
 {
     if (!src || !src->data || src->c != 3 || src->w < 1 || src->h < 1 || W < 1 || H < 1 || !out)
         return -1;
-    warp_job j = {src, m, W, border, lo, ((double)hi - lo) / 255.0, out};
+    warp_job j = {src, m, W, border, 0, lo, ((double)hi - lo) / 255.0, out};
+    arv_par_for(par, H, 1 + 16384 / W, warp_rows, &j);
+    return 0;
+}
+
+int arv_warp_affine_to_tensor_gl(const arv_image *src, const double m[6], int W, int H,
+                                 arv_border border, float lo, float hi, float *out,
+                                 const arv_par *par)
+{
+    if (!src || !src->data || src->c != 3 || src->w < 1 || src->h < 1 || W < 1 || H < 1 || !out)
+        return -1;
+    warp_job j = {src, m, W, border, 1, lo, ((double)hi - lo) / 255.0, out};
     arv_par_for(par, H, 1 + 16384 / W, warp_rows, &j);
     return 0;
 }

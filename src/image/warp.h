@@ -25,6 +25,18 @@ int arv_warp_affine_to_tensor_par(const arv_image *src, const double m[6], int W
                                   arv_border border, float lo, float hi, float *out,
                                   const arv_par *par);
 
+/* The same as MediaPipe's GPU ImageToTensorCalculator (GL texture path, what
+ * its web solutions run) does it: the texture sampled bilinearly with
+ * CLAMP_TO_EDGE straight into floats, with no 8-bit image in between.
+ * ARV_BORDER_ZERO is its shader's zero border (WebGL has no
+ * CLAMP_TO_BORDER): a sample beyond the outer edge of the image's edge
+ * pixels is lo, one within half a pixel of them is clamped to the edge.
+ * The 8-bit rounding of the OpenCV path moves the pose detector's keypoints
+ * by up to 0.75 px of its 224 px input against MediaPipe's web results;
+ * this path matches them to 0.001 px (tests/unit/test_pose_mediapipe.c). */
+int arv_warp_affine_to_tensor_gl(const arv_image *src, const double m[6], int W, int H,
+                                 arv_border border, float lo, float hi, float *out,
+                                 const arv_par *par);
 /* Invert a 2x3 affine matrix; returns -1 when it is singular. */
 int arv_affine_invert(const double m[6], double inv[6]);
 

@@ -299,12 +299,17 @@ void arv_pose_decode(const float *lm, const float *heatmap, int hm_w, int hm_h, 
     }
     if (heatmap) {
         /* RefineLandmarksFromHeatmapCalculator (kernel_size 7,
-         * min_confidence_to_refine 0.5), body landmarks only. */
+         * min_confidence_to_refine 0.5) on all the landmarks it gets, the
+         * two auxiliary ones (the tracking ROI's) included. Its cell is the
+         * coordinate truncated toward zero, so a point less than a cell
+         * left of or above the heatmap is refined too. */
         const int off = 3;
-        for (int i = 0; i < ARV_POSE_N; i++) {
-            if (!(nx[i] >= 0 && nx[i] < 1 && ny[i] >= 0 && ny[i] < 1))
-                continue;   /* outside the heatmap (also NaN): keep as is */
+        for (int i = 0; i < ARV_POSE_N + 2; i++) {
+            if (!(nx[i] > -1 && nx[i] < 1 && ny[i] > -1 && ny[i] < 1))
+                continue;   /* far outside (also NaN): no int conversion */
             int cc = (int)(nx[i] * hm_w), cr = (int)(ny[i] * hm_h);
+            if (cc < 0 || cc >= hm_w || cr < 0 || cr >= hm_h)
+                continue;   /* outside the heatmap: kept as is */
             int c0 = cc - off > 0 ? cc - off : 0, c1 = cc + off + 1 < hm_w ? cc + off + 1 : hm_w;
             int r0 = cr - off > 0 ? cr - off : 0, r1 = cr + off + 1 < hm_h ? cr + off + 1 : hm_h;
             double sum = 0, wc = 0, wr = 0, maxc = 0;

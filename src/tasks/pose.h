@@ -2,19 +2,24 @@
  * graphs run it (mediapipe/modules/pose_detection/pose_detection_cpu.pbtxt,
  * mediapipe/modules/pose_landmark/pose_landmark_cpu.pbtxt and the graphs
  * they include):
+ *   Both model inputs are made as the GPU variants of these graphs make
+ *   them (pose_detection_gpu.pbtxt, pose_landmark_by_roi_gpu.pbtxt: what
+ *   MediaPipe's web solution runs), bilinear straight into floats
+ *   (tasks/prep.h, image/warp.h).
  *   1. Detector (pose_detection.tflite): the frame letterboxed to 224x224,
- *      values in [-1, 1]; SSD decoding and weighted NMS (detect/detect.h);
- *      letterbox removed.
+ *      values in [-1, 1], zero border; SSD decoding and weighted NMS
+ *      (detect/detect.h); letterbox removed.
  *   2. ROI (pose_detection_to_roi.pbtxt): alignment keypoints 0 (hip centre)
  *      and 1 (scale point), target angle 90° (upright), then square_long and
  *      scale 1.25 (track/roi.h).
  *   3. Landmarks (pose_landmark_by_roi_cpu.pbtxt): the ROI warped into the
- *      256x256 input (bilinear, zero border, [0, 1]); Identity (39 x 5:
+ *      256x256 input (bilinear, edge replicated, [0, 1]); Identity (39 x 5:
  *      x, y, z, visibility, presence; the first 33 are the body, 33 and 34
  *      the auxiliary hip centre / scale point for tracking), Identity_1
  *      (pose presence, the model's LOGISTIC output: already a probability),
  *      Identity_3 (64x64x39 heatmap: RefineLandmarksFromHeatmapCalculator,
- *      kernel 7, min confidence 0.5), Identity_4 (39 x 3 world landmarks,
+ *      kernel 7, min confidence 0.5, body and auxiliary landmarks),
+ *      Identity_4 (39 x 3 world landmarks,
  *      metres, hip origin). Visibility and presence through a sigmoid
  *      (TensorsToLandmarksCalculator visibility/presence_activation SIGMOID).
  *      Projected to the image through the ROI (LandmarkProjectionCalculator);

@@ -41,28 +41,37 @@ int arv_ssd_preprocess(const arv_image *rgb, float *dst)
                                 NULL);
 }
 
+/* pose_detection_gpu.pbtxt's ImageToTensorCalculator on the GPU path (the
+ * one MediaPipe's web Pose solution runs): the whole image letterboxed into
+ * 224 x 224 (keep_aspect_ratio), BORDER_ZERO, range -1..1, sampled straight
+ * into floats (image/warp.h). */
 int arv_pose_detector_preprocess(const arv_image *rgb, float *dst)
 {
     if (!ok_image(rgb))
         return -1;
-    return arv_resize_to_tensor(rgb, ARV_POSE_DET_IN, ARV_POSE_DET_IN, ARV_FIT_LETTERBOX, -1.0f,
-                                1.0f, dst, NULL);
+    const int n = ARV_POSE_DET_IN;
+    const double s = fmin((double)n / rgb->w, (double)n / rgb->h);
+    const double ox = (n - rgb->w * s) / 2, oy = (n - rgb->h * s) / 2;
+    /* tensor pixel centre u + 0.5 -> image position, pixel centres at i */
+    const double m[6] = {1 / s, 0, (0.5 - ox) / s - 0.5, 0, 1 / s, (0.5 - oy) / s - 0.5};
+    return arv_warp_affine_to_tensor_gl(rgb, m, n, n, ARV_BORDER_ZERO, -1.0f, 1.0f, dst, NULL);
 }
 
 /* pose_landmark_by_roi / hand_landmark ImageToTensorCalculator: the ROI
- * warped to n x n, output_tensor_float_range 0..1. Border: the edge
- * replicated (GL CLAMP_TO_EDGE, the GPU path MediaPipe's web solutions run)
- * rather than zero: against MediaPipe's web pose results
- * (test_pose_mediapipe.c) the mean error on kpa_anne_helene.jpg drops from
- * 1.0% to 0.54% of the person box, and no image gets worse by more than 0.2
- * points. */
+ * warped to n x n, output_tensor_float_range 0..1, the default border
+ * (replicate: GL CLAMP_TO_EDGE, OpenCV BORDER_REPLICATE). gl: sampled as the
+ * GPU path does (pose: MediaPipe's web solution), else as the OpenCV path
+ * (an 8-bit image in between). */
 static int roi_warp(const arv_image *rgb, const arv_roi *roi, int n, float *dst,
-                    const arv_par *par)
+                    const arv_par *par, int gl)
 {
     if (!ok_image(rgb) || !roi || !(roi->w > 0) || !(roi->h > 0))
         return -1;
     double m[6];
     arv_roi_to_matrix(roi, n, n, m);
+    if (gl)
+        return arv_warp_affine_to_tensor_gl(rgb, m, n, n, ARV_BORDER_REPLICATE, 0.0f, 1.0f, dst,
+                                            par);
     return arv_warp_affine_to_tensor_par(rgb, m, n, n, ARV_BORDER_REPLICATE, 0.0f, 1.0f, dst,
                                          par);
 }
@@ -70,12 +79,12 @@ static int roi_warp(const arv_image *rgb, const arv_roi *roi, int n, float *dst,
 int arv_pose_landmark_preprocess(const arv_image *rgb, const arv_roi *roi, float *dst,
                                  const arv_par *par)
 {
-    return roi_warp(rgb, roi, ARV_POSE_LM_IN, dst, par);
+    return roi_warp(rgb, roi, ARV_POSE_LM_IN, dst, par, 1);
 }
 
 int arv_hand_landmark_preprocess(const arv_image *rgb, const arv_roi *roi, float *dst)
 {
-    return roi_warp(rgb, roi, ARV_HAND_IN, dst, NULL);
+    return roi_warp(rgb, roi, ARV_HAND_IN, dst, NULL, 0);
 }
 
 arv_roi arv_hand_roi_from_palm(const arv_detection *d, int w, int h)

@@ -27,9 +27,14 @@
  *                   ImageTransformationCalculator 300x300 (STRETCH, the
  *                   default scale mode), TfLiteConverterCalculator with its
  *                   default zero_center: values in [-1, 1].
- *   pose            src/tasks/pose.c (arv_pose_detect, arv_pose_landmarks):
- *                   detector 224x224 letterbox [-1, 1]; landmarks 256x256
- *                   ROI warp [0, 1], border replicated. */
+ *   pose            mediapipe/modules/pose_detection/pose_detection_gpu.pbtxt,
+ *                   pose_landmark/pose_landmark_by_roi_gpu.pbtxt (the graph
+ *                   of MediaPipe's web Pose solution, PoseLandmarkGpu):
+ *                   detector 224x224 letterbox [-1, 1], BORDER_ZERO; landmarks
+ *                   256x256 ROI warp [0, 1], border replicated; both sampled
+ *                   as its GPU path does, straight into floats (image/warp.h
+ *                   arv_warp_affine_to_tensor_gl). Used by src/tasks/pose.c
+ *                   (arv_pose_detect, arv_pose_landmarks). */
 #ifndef ARV_TASKS_PREP_H
 #define ARV_TASKS_PREP_H
 

@@ -102,10 +102,12 @@ expect_rc 2 "$ARV" pose --max-people 17 "$IMG" && expect_one_line_error "--max-p
 VG=testdata/video/pose_gap.avi
 expect_rc 0 "$ARV" pose "$VG"
 expect "gap: 22 frames" test "$(wc -l <"$T/out")" = 22
-expect "gap: the person before" jqe -s '[.[0:8][] | .people | length] | all(. == 1)' "$T/out"
+# (frame 0: the detector's score is at the 0.5 threshold; MediaPipe's Pose
+# finds nobody there, and neither do we)
+expect "gap: the person before" jqe -s '[.[1:8][] | .people | length] | all(. == 1)' "$T/out"
 expect "gap: nobody on the grey frames, the detector on each" jqe -s 'all(.[8:14][]; (.people | length) == 0 and .detector_ran)' "$T/out"
 expect "gap: found again after, by the detector" jqe -s '[.[14:][] | select((.people | length) == 1)] | length >= 5 and (.[0].detector_ran)' "$T/out"
-expect "gap: a new track id after the gap" jqe -s '(.[0].people[0].track_id) != ([.[14:][] | .people[]][0].track_id)' "$T/out"
+expect "gap: a new track id after the gap" jqe -s '(.[1].people[0].track_id) != ([.[14:][] | .people[]][0].track_id)' "$T/out"
 expect "gap: pts = frame x 40 ms" jqe -s 'all(.[]; .pts_us == .frame * 40000)' "$T/out"
 if command -v ffprobe >/dev/null; then
     ffprobe -v error -select_streams v:0 -show_entries frame=best_effort_timestamp_time -of csv=p=0 "$VG" \

@@ -1,38 +1,45 @@
 /* test_pose_mediapipe.c — `arv pose`'s pipeline end to end against
  * MediaPipe's own Pose solution (@mediapipe/pose, one send per image, no
- * smoothing) run on the same photos: testdata/mediapipe/pose/<stem>.c<N>.json
- * for model complexity N = 0, 1, 2 (lite, full, heavy), made by
- * scripts/make-mediapipe-pose-golden.
+ * smoothing, useCpuInference) run on the same photos:
+ * testdata/mediapipe/pose/<stem>.c<N>.json for model complexity N = 0, 1, 2
+ * (lite, full, heavy), made by scripts/make-mediapipe-pose-golden.
  *
  * For every golden: when MediaPipe found a pose we must find one too, and
  * the mean distance between our landmarks and MediaPipe's, over the
- * landmarks MediaPipe calls visible (visibility > 0.5), must be <= 2% of
- * the diagonal of the person box (the box of MediaPipe's 33 landmarks, in
- * pixels). When MediaPipe found nobody, we report what we found (the
- * detector is the same model; a disagreement is printed, not failed, since
- * scores near the 0.5 threshold can tip either way). Per-image numbers are
- * printed.
+ * landmarks MediaPipe calls visible (visibility > 0.5; all 33 when none
+ * is), must be <= BOUND of the diagonal of the person box (the box of
+ * MediaPipe's 33 landmarks, in pixels). Issue 6 asks for 2%; BOUND is
+ * 0.5%. When MediaPipe found nobody, we report what we found (printed, not
+ * failed: scores near the 0.5 thresholds can tip either way). Per-image
+ * numbers are printed.
  *
- * Known misses have their own bounds (see `allowance`, per photo and model),
- * all where the ROI hangs on a shaky detection or the person is small, so
- * that the few pixels of difference between our preprocessing and
- * MediaPipe's GPU path weigh more (7 of 48 comparisons; 41 are within 2%):
- *   - labelme_2011_000006.jpg: a group of three small people (box diagonal
- *     195-224 px); the chosen person leans ~37° and the detector's alignment
- *     points, computed from a 224x224 letterbox, differ slightly from those
- *     of MediaPipe's GPU-preprocessed input: 2.83% (full, 5.5 px mean),
- *     3.77% (lite, 8.5 px); heavy agrees (0.91%);
- *   - labelme_2011_000003.jpg and rmagick_Polynesia.jpg, small people (190
- *     and 128 px): lite 2.09% and 2.02% (4.0 and 2.6 px mean); full and
- *     heavy within 1%;
- *   - kpa_bar55_2.jpg: a half-body close-up in a dim bar (hips at the frame's
- *     bottom, legs outside it), detector score 0.59; nose and shoulders agree
- *     within 8 px, but hips are 19 px and knees/ankles up to 99 px apart
- *     (both models are unsure there, visibility ~0.3-0.5 for some): 6.78%
- *     full, 4.86% lite; heavy agrees (0.67%);
- *   - kpa_qt-logo.jpg with the lite model: 7.17% (28 px mean, 106 px max;
- *     full 1.37%, heavy within 2%).
- * Both are printed with their bound, so a regression still shows. */
+ * Two causes made the earlier misses (kpa_bar55_2 6.8% full, 4.9% lite;
+ * labelme_2011_000006, kpa_qt-logo lite, ...), neither "a few pixels":
+ *   1. arv made the model inputs as MediaPipe's OpenCV path does, through
+ *      an 8-bit image; the solution's graph (PoseLandmarkGpu) makes them on
+ *      its GPU path, bilinear texture sampling straight into floats. The
+ *      rounding moved the detector's keypoints by up to 0.75 px of its
+ *      224 px input, and the ROI with them; on weak detections (kpa_bar55_2,
+ *      score 0.59) the landmark model's guesses for limbs out of the frame
+ *      follow the ROI: 8.0% lite, 2.1% full against these goldens. Now
+ *      image/warp.h arv_warp_affine_to_tensor_gl; the detector's keypoints
+ *      agree to 0.001 px, and given MediaPipe's own ROI the landmarks to
+ *      0.03 px. (The heatmap refinement now also takes its cell as MediaPipe
+ *      does, truncated toward zero, and refines the 2 auxiliary landmarks.)
+ *   2. The goldens were made with the solution's default inference on
+ *      desktop browsers, its WebGL delegate, which MediaPipe lets compute in
+ *      16-bit floats (InferenceCalculatorOptions.Delegate.Gpu
+ *      allow_precision_loss, default true): on kpa_bar55_2 its detector's
+ *      keypoints are ~13 px from the float32 ones (ROI 851 against 885 px,
+ *      in MediaPipe's own CPU inference as in arv). Against those goldens
+ *      (`--inference gpu` re-makes them) arv, even with 1. fixed, is at
+ *      kpa_bar55_2 6.5% full / 8.6% lite, kpa_qt-logo lite 5.4%,
+ *      labelme_2011_000006 2.5% / 3.9%: the arithmetic of a GPU delegate,
+ *      not a step of the pipeline. So the goldens use useCpuInference.
+ * Now all comparisons are within 0.03% but two, where one landmark sits on
+ * a heatmap cell boundary and is refined from the neighbouring cell
+ * (cv_basketball1 full: right foot index 15 px, 0.12%; kpa_bar55 heavy:
+ * right pinky 23 px, 0.09%). */
 #include <check.h>
 #include <dirent.h>
 #include <math.h>
@@ -51,23 +58,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static const struct {
-    const char *name;
-    double bound;
-} allowance[] = {
-    {"labelme_2011_000006.c0.json", 0.045}, {"labelme_2011_000006.c1.json", 0.035},
-    {"labelme_2011_000003.c0.json", 0.025}, {"rmagick_Polynesia.c0.json", 0.025},
-    {"kpa_bar55_2.c0.json", 0.055},         {"kpa_bar55_2.c1.json", 0.075},
-    {"kpa_qt-logo.c0.json", 0.08},
-};
-
-static double bound_for(const char *name)
-{
-    for (size_t i = 0; i < sizeof allowance / sizeof allowance[0]; i++)
-        if (strcmp(name, allowance[i].name) == 0)
-            return allowance[i].bound;
-    return 0.02;
-}
+#define BOUND 0.005
 
 START_TEST(landmarks_match_mediapipe)
 {
@@ -129,7 +120,10 @@ START_TEST(landmarks_match_mediapipe)
                 failed++;
             } else {
                 double minx = 1e30, miny = 1e30, maxx = -1e30, maxy = -1e30, sum = 0, vmax = 0;
-                int nv = 0;
+                int nv = 0, any_visible = 0;
+                for (int k = 0; k < ARV_POSE_N; k++)
+                    any_visible |= cJSON_GetObjectItem(cJSON_GetArrayItem(lms, k), "visibility")
+                                       ->valuedouble > 0.5;
                 for (int k = 0; k < ARV_POSE_N; k++) {
                     const cJSON *L = cJSON_GetArrayItem(lms, k);
                     double x = cJSON_GetObjectItem(L, "x")->valuedouble * im.w;
@@ -139,7 +133,7 @@ START_TEST(landmarks_match_mediapipe)
                     maxx = fmax(maxx, x);
                     miny = fmin(miny, y);
                     maxy = fmax(maxy, y);
-                    if (v > 0.5) {
+                    if (v > 0.5 || !any_visible) {
                         double dd = hypot(r.person[0].lm[k].x - x, r.person[0].lm[k].y - y);
                         sum += dd;
                         vmax = fmax(vmax, dd);
@@ -148,13 +142,10 @@ START_TEST(landmarks_match_mediapipe)
                 }
                 double diag = hypot(maxx - minx, maxy - miny);
                 double rel = nv ? sum / nv / diag : 0;
-                double bound = bound_for(names[i]);
-                int ok = nv > 0 && rel <= bound;
-                printf("%-44s %2d visible, mean %.2f px (max %.2f) = %.3f%% of box diagonal %.0f px: %s",
-                       names[i], nv, nv ? sum / nv : 0.0, vmax, 100 * rel, diag, ok ? "ok" : "FAIL");
-                if (bound > 0.02)
-                    printf(" (known miss, bound %.1f%%)", 100 * bound);
-                putchar('\n');
+                int ok = nv > 0 && rel <= BOUND;
+                printf("%-44s %2d %s, mean %.2f px (max %.2f) = %.3f%% of box diagonal %.0f px: %s\n",
+                       names[i], nv, any_visible ? "visible" : "(none visible: all)",
+                       nv ? sum / nv : 0.0, vmax, 100 * rel, diag, ok ? "ok" : "FAIL");
                 compared++;
                 failed += !ok;
                 worst = fmax(worst, rel);

@@ -10,6 +10,11 @@
  *     (arv_roi_project), must find the value the frame has there (bilinear
  *     is exact on linear ramps: only the 8-bit rounding, <= 1 level, remains);
  *   - border replicate / zero outside the frame;
+ *   - the GL-path warp (arv_warp_affine_to_tensor_gl, what the pose models
+ *     get): against a restatement of GL bilinear texture sampling
+ *     (CLAMP_TO_EDGE, floats, no 8-bit rounding) and of the shader's zero
+ *     border (lo only beyond the outer edge of the edge pixels); the pose
+ *     detector's letterbox;
  *   - BlazePose 33 -> COCO 17 mapping by name. */
 #include <check.h>
 #include <math.h>
@@ -18,6 +23,7 @@
 #include "image/warp.h"
 #include "support/testutil.h"
 #include "tasks/pose.h"
+#include "tasks/prep.h"
 #include "track/roi.h"
 
 #define PI_F 3.14159265f
@@ -206,6 +212,114 @@ START_TEST(warp_border)
 }
 END_TEST
 
+/* GL texture sampling: CLAMP_TO_EDGE bilinear in floats; the shader's zero
+ * border (texture coordinate outside [0, 1]) is lo. */
+static double ref_gl(const arv_image *im, double x, double y, int c, arv_border b, double lo,
+                     double hi)
+{
+    if (b == ARV_BORDER_ZERO && !(x >= -0.5 && y >= -0.5 && x <= im->w - 0.5 && y <= im->h - 0.5))
+        return lo;
+    x = fmin(fmax(x, 0), im->w - 1);
+    y = fmin(fmax(y, 0), im->h - 1);
+    int x0 = (int)x, y0 = (int)y, x1 = x0 + 1 < im->w ? x0 + 1 : x0,
+        y1 = y0 + 1 < im->h ? y0 + 1 : y0;
+    double fx = x - x0, fy = y - y0;
+    const uint8_t *r0 = arv_image_row(im, y0), *r1 = arv_image_row(im, y1);
+    double v = (1 - fy) * ((1 - fx) * r0[3 * x0 + c] + fx * r0[3 * x1 + c]) +
+               fy * ((1 - fx) * r1[3 * x0 + c] + fx * r1[3 * x1 + c]);
+    return lo + (hi - lo) * v / 255;
+}
+
+START_TEST(warp_gl_vs_direct)
+{
+    arv_image im;
+    ck_assert_int_eq(arv_image_alloc(&im, 37, 23, 3), 0);
+    unsigned st = 5;
+    for (int i = 0; i < 37 * 23 * 3; i++)
+        im.data[i] = (uint8_t)((st = st * 1103515245u + 12345u) >> 16);
+    float *a = malloc(sizeof(float) * 20 * 20 * 3), *b = malloc(sizeof(float) * 20 * 20 * 3);
+    int non_level = 0;
+    for (int t = 0; t < 40; t++) {
+        double ang = t * 0.37, sc = 0.3 + (t % 5) * 0.5;
+        double m[6] = {sc * cos(ang), -sc * sin(ang), (t % 9) * 6.0 - 10,
+                       sc * sin(ang), sc * cos(ang), (t % 7) * 5.0 - 8};
+        for (int bd = 0; bd < 2; bd++) {
+            const arv_border border = bd ? ARV_BORDER_REPLICATE : ARV_BORDER_ZERO;
+            ck_assert_int_eq(arv_warp_affine_to_tensor_gl(&im, m, 20, 20, border, -1, 1, a, NULL),
+                             0);
+            for (int v = 0; v < 20; v++)
+                for (int u = 0; u < 20; u++)
+                    for (int c = 0; c < 3; c++) {
+                        double want = ref_gl(&im, m[0] * u + m[1] * v + m[2],
+                                             m[3] * u + m[4] * v + m[5], c, border, -1, 1);
+                        float got = a[(v * 20 + u) * 3 + c];
+                        ck_assert_msg(fabs(got - want) < 1e-6, "t %d (%d,%d,%d): %.9g vs %.9g", t,
+                                      u, v, c, got, want);
+                        double q = (got + 1) * 127.5;
+                        non_level += fabs(q - floor(q + 0.5)) > 1e-3;
+                    }
+            ck_assert_int_eq(arv_warp_affine_to_tensor_gl(&im, m, 20, 20, border, -1, 1, b,
+                                                          &tu_par_scrambled), 0);
+            ck_assert_mem_eq(a, b, sizeof(float) * 20 * 20 * 3);
+        }
+    }
+    ck_assert_int_gt(non_level, 1000);   /* not rounded to 8-bit levels */
+    free(a), free(b);
+    arv_image_free(&im);
+}
+END_TEST
+
+START_TEST(warp_gl_border)
+{
+    arv_image im;
+    ramp(&im, 40, 30);
+    float t[4 * 3];
+    /* one row of 4 samples at x = -0.6, -0.4, 38.4, 39.6 on row 10 */
+    double m[6] = {0, 0, 0, 0, 0, 10};
+    const double xs[4] = {-0.6, -0.4, 39.4, 39.6};
+    for (int i = 0; i < 4; i++) {
+        m[2] = xs[i];
+        ck_assert_int_eq(arv_warp_affine_to_tensor_gl(&im, m, 1, 1, ARV_BORDER_ZERO, 0, 1,
+                                                      t + 3 * i, NULL), 0);
+    }
+    ck_assert_float_eq_tol(t[2], 0.0f, 1e-7f);                  /* beyond the edge: 0 */
+    ck_assert_float_eq_tol(t[5] * 255, 77.0f, 1e-4f);           /* within half a pixel: */
+    ck_assert_float_eq_tol(t[3] * 255, 0.0f, 1e-4f);            /* the edge pixel */
+    ck_assert_float_eq_tol(t[8] * 255, 77.0f, 1e-4f);
+    ck_assert_float_eq_tol(t[6] * 255, 31.0f, 1e-4f);           /* x 39 -> lrint(31.2) */
+    ck_assert_float_eq_tol(t[11], 0.0f, 1e-7f);
+    ck_assert_int_eq(arv_warp_affine_to_tensor_gl(&im, m, 0, 1, ARV_BORDER_ZERO, 0, 1, t, NULL),
+                     -1);
+    arv_image_free(&im);
+}
+END_TEST
+
+/* The detector input: a 56 x 28 image letterboxed into 224 x 224 (scale 4,
+ * 56 rows of -1 above and below), each tensor pixel the GL sample at
+ * (u + 0.5) / 4 - 0.5. */
+START_TEST(pose_detector_letterbox)
+{
+    arv_image im;
+    ramp(&im, 56, 28);
+    const int n = ARV_POSE_DET_IN;
+    float *t = malloc(sizeof(float) * n * n * 3);
+    ck_assert_int_eq(arv_pose_detector_preprocess(&im, t), 0);
+    for (int v = 0; v < n; v++)
+        for (int u = 0; u < n; u++)
+            for (int c = 0; c < 3; c++) {
+                double want = v < 56 || v >= 168
+                                  ? -1.0
+                                  : ref_gl(&im, (u + 0.5) / 4 - 0.5, (v - 56 + 0.5) / 4 - 0.5, c,
+                                           ARV_BORDER_ZERO, -1, 1);
+                ck_assert_msg(fabs(t[((size_t)v * n + u) * 3 + c] - want) < 1e-6,
+                              "(%d,%d,%d): %g vs %g", u, v, c, t[((size_t)v * n + u) * 3 + c],
+                              want);
+            }
+    free(t);
+    arv_image_free(&im);
+}
+END_TEST
+
 START_TEST(coco_mapping)
 {
     static const char *const coco[17] = {
@@ -227,6 +341,9 @@ int main(void)
     tcase_add_test(tc, warp_round_trip);
     tcase_add_test(tc, warp_border);
     tcase_add_test(tc, warp_vs_direct);
+    tcase_add_test(tc, warp_gl_vs_direct);
+    tcase_add_test(tc, warp_gl_border);
+    tcase_add_test(tc, pose_detector_letterbox);
     tcase_add_test(tc, coco_mapping);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
