@@ -14,6 +14,7 @@
 #ifndef ARV_KERNELS_INT8_H
 #define ARV_KERNELS_INT8_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kernels/kernels.h"
@@ -186,6 +187,16 @@ typedef struct arv_kernel_table_int8 {
     void (*run_packed)(int op, const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
                        const void *packed, int8_t *out, int row_begin, int row_end);
 
+    /* RESIZE_BILINEAR in XNNPACK's 11-bit flavour, exactly as
+     * arv_q8_resize_bilinear_q11 (output rows [row_begin, row_end) of
+     * batch*out_h); NULL: that generic kernel runs. */
+    void (*resize_bilinear_q11)(const arv_resize_geom *g, const int8_t *in, int8_t *out,
+                                int row_begin, int row_end);
+
+    /* QUANTIZE as XNNPACK runs it, exactly as arv_q8_quantize_rne; NULL:
+     * that generic kernel runs. */
+    void (*quantize_rne)(size_t n, const float *in, float inv_scale, int32_t zp, int8_t *out);
+
     /* Roundings (1 << ARV_QR_*) the conv-family and MUL kernels of this
      * table implement besides ARV_QR_DOUBLE; a node asking for another
      * runs on the generic table (arv_q8_table_for). */
@@ -285,5 +296,27 @@ void arv_q8_resize_bilinear_q11(const arv_resize_geom *g, const int8_t *in, int8
                                 int row_begin, int row_end);
 void arv_q8_mean_hw_fp32(int batch, int h, int w, int c, float scale, int32_t in_zp,
                          int32_t out_zp, const int8_t *in, int8_t *out, int c_begin, int c_end);
+
+/* The position of output index o along one axis of the 11-bit resize, as
+ * XNNPACK computes it in float (align corners, TensorFlow's legacy mapping
+ * without half-pixel centres, or half-pixel centres clamped to the input):
+ * its first input index, the next one (clamped) and the 11-bit fraction
+ * toward it. Shared by every resize_bilinear_q11 so they agree to the bit. */
+static inline void arv_q11_axis(int o, int in, int out, int align_corners, int half_pixel,
+                                int *i0, int *i1, int32_t *alpha)
+{
+    const int adj = align_corners && out != 1;
+    const float scale = (float)(in - adj) / (float)(out - adj);
+    /* The product rounds on its own (a separate statement: no compiler
+     * fuses it with the add into an FMA, which the SIMD files could use). */
+    float p = (float)o * scale;
+    if (!align_corners && half_pixel) {
+        p = p + (0.5f * scale - 0.5f);
+        p = p < 0.0f ? 0.0f : p > (float)(in - 1) ? (float)(in - 1) : p;
+    }
+    *i0 = (int)p;
+    *i1 = *i0 + 1 < in - 1 ? *i0 + 1 : in - 1;
+    *alpha = (int32_t)lrintf((p - (float)*i0) * 2048.0f);
+}
 
 #endif

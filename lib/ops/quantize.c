@@ -60,8 +60,9 @@ static void q_range(const q_job *j, size_t i0, size_t i1)
     if (j->q->use_lut)
         j->k->lut(i1 - i0, (const int8_t *)j->in + i0, j->q->lut, j->out + i0);
     else if (j->rne)
-        arv_q8_quantize_rne(i1 - i0, (const float *)j->in + i0, 1.0f / j->q->out_scale,
-                            j->q->out_zp, j->out + i0);
+        (j->k->quantize_rne ? j->k->quantize_rne : arv_q8_quantize_rne)(
+            i1 - i0, (const float *)j->in + i0, 1.0f / j->q->out_scale, j->q->out_zp,
+            j->out + i0);
     else
         j->k->quantize(i1 - i0, (const float *)j->in + i0, j->q->out_scale, j->q->out_zp,
                        j->out + i0);

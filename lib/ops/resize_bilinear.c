@@ -55,6 +55,7 @@ typedef struct rb8_job {
     const int8_t *in;
     int8_t *out;
     int reference;
+    const arv_kernel_table_int8 *k8;
 } rb8_job;
 
 static void rb8_rows(void *ctx, int b, int e)
@@ -62,7 +63,9 @@ static void rb8_rows(void *ctx, int b, int e)
     const rb8_job *j = ctx;
     if (j->reference)
         arv_q8_resize_bilinear(&j->r, j->in, j->out, b, e);
-    else   /* what TFLite runs: XNNPACK's kernel */
+    else if (j->k8->resize_bilinear_q11)   /* what TFLite runs: XNNPACK's kernel */
+        j->k8->resize_bilinear_q11(&j->r, j->in, j->out, b, e);
+    else
         arv_q8_resize_bilinear_q11(&j->r, j->in, j->out, b, e);
 }
 
@@ -72,7 +75,7 @@ static void eval(const arv_exec *x, const arv_node *n)
     if (n->q8) {
         rb8_job j8 = {{in->dims[0], in->dims[1], in->dims[2], in->dims[3], out->dims[1],
                        out->dims[2], n->p.align_corners, n->p.half_pixel_centers},
-                      in->data, out->data, x->q8_reference};
+                      in->data, out->data, x->q8_reference, x->k8};
         arv_exec_split(x, j8.r.batch * j8.r.out_h,
                        arv_exec_min_items((uint64_t)j8.r.out_w * (uint64_t)j8.r.c,
                                           ARV_SPLIT_MIN_ELEMS),

@@ -47,10 +47,17 @@ static arv_status prepare8(arv_graph *g, arv_node *n, char *err)
     case TFL_RELU: relu_lut(TFL_ACT_RELU, is, iz, os, oz, q->lut); break;
     case TFL_RELU6: relu_lut(TFL_ACT_RELU6, is, iz, os, oz, q->lut); break;
     case TFL_LOGISTIC: arv_q_lut_logistic(is, iz, os, oz, q->lut); break;
-    default:
-        q->use_lut = 0;
+    default: {
+        /* HARD_SWISH is a function of the int8 input alone: tabulate the
+         * generic kernel (the oracle) over all 256 inputs, so every table
+         * runs it as a lookup and agrees with it by construction. */
         arv_q_hswish_prepare(is, iz, os, oz, &q->hswish);
+        int8_t all[256];
+        for (int v = 0; v < 256; v++)
+            all[v] = (int8_t)(uint8_t)v;
+        arv_q8_hard_swish(&q->hswish, 256, all, q->lut);
         break;
+    }
     }
     return ARV_OK;
 }

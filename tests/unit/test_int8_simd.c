@@ -697,6 +697,70 @@ END_TEST
 
 /* arv_kernels_int8_for: generic for generic/unknown tables; an optimized
  * table's unpacked entries are the generic kernels. */
+/* The models' small-channel and depthwise shapes at sizes that reach the
+ * new paths' whole blocks and tails: 1x1 to 8 channels (two pixels per
+ * vector; 8 and 16 input channels permuted out of whole loads), outputs of
+ * 16, 32 or a multiple of 64 channels (64 bytes requantized at once), the
+ * stems (3x3 s2 3->24, 5x5 s2 3->32; the direct copy of interior taps),
+ * depthwise 3x3 / 5x5 at stride 1 and 2 over many rows (the row ring),
+ * with ARV_QR_FP32 (the fast requantization) most of the time and, in
+ * every fourth case, a bias so large that the fast requantization must
+ * give way to the float clamp. */
+static void model_case(kt_rng *r, int dw, int in_h, int in_w, int in_c, int out_c, int k,
+                       int stride, int same, int it, const char *what)
+{
+    arv_conv_geom g;
+    memset(&g, 0, sizeof g);
+    g.batch = 1 + (it % 5 == 4), g.in_h = in_h, g.in_w = in_w, g.in_c = in_c;
+    g.out_c = dw ? in_c : out_c, g.k_h = g.k_w = k, g.stride_h = g.stride_w = stride;
+    g.dil_h = g.dil_w = g.depth_mult = 1;
+    kt_conv_axis(g.in_h, k, stride, 1, same, &g.out_h, &g.pad_top);
+    kt_conv_axis(g.in_w, k, stride, 1, same, &g.out_w, &g.pad_left);
+    qparams p;
+    make_q(r, g.out_c, &p);
+    if (it % 3 != 2)
+        p.q.rounding = ARV_QR_FP32;
+    const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
+    const size_t nw = dw ? (size_t)k * k * g.out_c : (size_t)g.out_c * k * k * g.in_c;
+    int8_t *in = malloc(nin), *w = malloc(nw);
+    fill8(r, in, nin);
+    fill8(r, w, nw);
+    int32_t *bias = make_bias(r, g.out_c, it % 4 == 3 ? 1 << 30 : 1 << 16);
+    if (bias && it % 4 == 3)
+        for (int c = 0; c < g.out_c; c++)
+            p.fscale[c] = 4.0f;
+    for (int t = 0; t < n_tables; t++)
+        ck_assert(check_case(r, tables[t], dw ? TFL_DEPTHWISE_CONV_2D : TFL_CONV_2D, &g, &p.q,
+                             in, w, bias, dw ? arv_q8_depthwise : arv_q8_conv2d, what));
+    free(in);
+    free(w);
+    free(bias);
+}
+
+START_TEST(small_channels_and_depthwise_shapes)
+{
+    kt_rng r;
+    kt_seed(&r, 0x5a11);
+    static const int in_cs[] = {8, 16, 4, 12, 24, 48, 3, 5, 17};
+    for (int it = 0; it < 72; it++)   /* 1x1 -> 8: whole 8-pixel blocks and tails */
+        model_case(&r, 0, kt_int(&r, 1, 6), kt_int(&r, 1, 37), in_cs[it % 9], 8, 1, 1, 0, it,
+                   "conv1x1_to8");
+    static const int out_cs[] = {16, 32, 64, 128, 144, 48, 24};
+    for (int it = 0; it < 42; it++)   /* 64 output bytes requantized together */
+        model_case(&r, 0, kt_int(&r, 1, 5), kt_int(&r, 1, 19), in_cs[it % 9], out_cs[it % 7],
+                   it % 6 == 5 ? 3 : 1, 1, it % 2, it, "conv_rq64");
+    for (int it = 0; it < 8; it++)   /* the stems */
+        model_case(&r, 0, 33 + it, 31 + 2 * it, 3, it % 2 ? 24 : 32, it % 2 ? 3 : 5, 2,
+                   it % 3 == 0, it, "conv_stem");
+    static const int dcs[] = {8, 24, 40, 16, 7, 32, 64, 144, 264, 33};
+    for (int it = 0; it < 80; it++) {
+        const int k = it % 2 ? 3 : 5, s = it % 3 == 0 ? 2 : 1;
+        model_case(&r, 1, kt_int(&r, 5, 24), kt_int(&r, 5, 30), dcs[it % 10], 0, k, s,
+                   it % 5 != 1, it, "depthwise_model");
+    }
+}
+END_TEST
+
 START_TEST(selection)
 {
     ck_assert_ptr_eq(arv_kernels_int8_for(&arv_kernels_generic), &arv_kernels_int8_generic);
@@ -725,6 +789,7 @@ int main(void)
     tcase_add_test(tc, fallbacks);
     tcase_add_test(tc, depthwise);
     tcase_add_test(tc, depthwise_multiplier_unpacked);
+    tcase_add_test(tc, small_channels_and_depthwise_shapes);
     tcase_add_test(tc, fully_connected);
     tcase_add_test(tc, elementwise);
     tcase_add_test(tc, pad);

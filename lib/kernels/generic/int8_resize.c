@@ -54,27 +54,6 @@ void arv_q8_resize_bilinear(const arv_resize_geom *g, const int8_t *in, int8_t *
     }
 }
 
-/* The position of output index o along one axis, as XNNPACK computes it in
- * float (align corners, TensorFlow's legacy mapping without half-pixel
- * centres, or half-pixel centres clamped to the input), as its first index
- * and the 11-bit fraction toward the next. */
-static void q11_axis(int o, int in, int out, int align_corners, int half_pixel, int *i0,
-                     int *i1, int32_t *alpha)
-{
-    const int adj = align_corners && out != 1;
-    const float scale = (float)(in - adj) / (float)(out - adj);
-    float p;
-    if (align_corners || !half_pixel) {
-        p = (float)o * scale;
-    } else {
-        p = (float)o * scale + (0.5f * scale - 0.5f);
-        p = p < 0.0f ? 0.0f : p > (float)(in - 1) ? (float)(in - 1) : p;
-    }
-    *i0 = (int)p;
-    *i1 = *i0 + 1 < in - 1 ? *i0 + 1 : in - 1;
-    *alpha = (int32_t)lrintf((p - (float)*i0) * 2048.0f);
-}
-
 void arv_q8_resize_bilinear_q11(const arv_resize_geom *g, const int8_t *in, int8_t *out,
                                 int row_begin, int row_end)
 {
@@ -83,11 +62,11 @@ void arv_q8_resize_bilinear_q11(const arv_resize_geom *g, const int8_t *in, int8
         const int b = r / g->out_h, y = r % g->out_h;
         int y0, y1, x0, x1;
         int32_t ay, ax;
-        q11_axis(y, g->in_h, g->out_h, g->align_corners, g->half_pixel_centers, &y0, &y1, &ay);
+        arv_q11_axis(y, g->in_h, g->out_h, g->align_corners, g->half_pixel_centers, &y0, &y1, &ay);
         const int8_t *ib = in + (size_t)b * (size_t)g->in_h * (size_t)g->in_w * c;
         int8_t *o = out + ((size_t)b * (size_t)g->out_h + (size_t)y) * (size_t)g->out_w * c;
         for (int x = 0; x < g->out_w; x++) {
-            q11_axis(x, g->in_w, g->out_w, g->align_corners, g->half_pixel_centers, &x0, &x1,
+            arv_q11_axis(x, g->in_w, g->out_w, g->align_corners, g->half_pixel_centers, &x0, &x1,
                      &ax);
             const int8_t *tl = ib + ((size_t)y0 * (size_t)g->in_w + (size_t)x0) * c;
             const int8_t *tr = ib + ((size_t)y0 * (size_t)g->in_w + (size_t)x1) * c;

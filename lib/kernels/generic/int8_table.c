@@ -19,6 +19,8 @@ const arv_kernel_table_int8 arv_kernels_int8_generic = {
     .concat = arv_q8_concat,
     .quantize = arv_q8_quantize,
     .dequantize = arv_q8_dequantize,
+    .resize_bilinear_q11 = arv_q8_resize_bilinear_q11,
+    .quantize_rne = arv_q8_quantize_rne,
     .roundings = 1u << ARV_QR_SINGLE | 1u << ARV_QR_FP32,
 };
 

@@ -401,14 +401,24 @@ void arv_q8_dequantize_avx2(size_t n, const int8_t *in, float scale, int32_t zp,
 void arv_q8_max_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
                           const int8_t *in, int8_t *out, int row_begin, int row_end);
 
+/* avx2_int8_elementwise.c, avx2_int8_resize.c, avx2_int8_transpose_conv.c */
+void arv_q8_avg_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+        const int8_t *in, int8_t *out, int row_begin, int row_end);
+void arv_q8_transpose_conv_avx2(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
+        const int8_t *w, const int32_t *bias, int32_t *scratch, int8_t *out);
+void arv_q8_quantize_rne_avx2(size_t n, const float *in, float inv_scale, int32_t zp,
+        int8_t *out);
+void arv_q8_resize_bilinear_q11_avx2(const arv_resize_geom *g, const int8_t *in, int8_t *out,
+        int row_begin, int row_end);
+
 const arv_kernel_table_int8 arv_kernels_int8_avx2 = {
     .name = "avx2",
     .conv2d = arv_q8_conv2d,
     .depthwise = arv_q8_depthwise,
-    .transpose_conv = arv_q8_transpose_conv,
+    .transpose_conv = arv_q8_transpose_conv_avx2,
     .fully_connected = arv_q8_fully_connected,
     .max_pool = arv_q8_max_pool_avx2,
-    .avg_pool = arv_q8_avg_pool,
+    .avg_pool = arv_q8_avg_pool_avx2,
     .add = arv_q8_add_avx2,
     .mul = arv_q8_mul_avx2,
     .prelu = arv_q8_prelu_avx2,
@@ -421,6 +431,8 @@ const arv_kernel_table_int8 arv_kernels_int8_avx2 = {
     .packed_size = packed_size,
     .pack = pack,
     .run_packed = run_packed,
+    .resize_bilinear_q11 = arv_q8_resize_bilinear_q11_avx2,
+    .quantize_rne = arv_q8_quantize_rne_avx2,
     /* conv/depthwise: ARV_QR_FP32 packed; ARV_QR_SINGLE packs as Q8_RAW
      * (generic arithmetic); MUL takes the generic path for both */
     .roundings = 1u << ARV_QR_SINGLE | 1u << ARV_QR_FP32 | 1u << ARV_QR_XNN_ADD,

@@ -1,10 +1,12 @@
-/* avx2_int8_elementwise.c — int8 ADD/SUB, MUL, PRELU, QUANTIZE and
- * DEQUANTIZE on 8 lanes (part of the AVX2 int8 table), bit-exact with the
- * generic kernels; the arithmetic is avx512vnni_int8_elementwise.c's on
- * 256-bit vectors. Covered shapes: both inputs the output's shape, and for
- * PRELU also alpha broadcast along the channels; other broadcasts, and a
- * multiplier of INT32_MIN, run the generic kernel. Tails of fewer than 8
- * elements go through a small buffer (no read past a tensor). */
+/* avx2_int8_elementwise.c — the AVX2 int8 table's element-wise and pooling
+ * kernels on 8 lanes, bit-exact with the generic kernels: ADD/SUB, MUL (both
+ * requantizations), PRELU, QUANTIZE in both flavours, DEQUANTIZE, MAX_POOL_2D
+ * and AVERAGE_POOL_2D; the arithmetic is avx512vnni_int8_elementwise.c's on
+ * 256-bit vectors. Binary ops take an operand that spans the output,
+ * repeats one row of channels or is a single value (PRELU: alpha full or
+ * per channel); other broadcasts, and a multiplier of INT32_MIN, run the
+ * generic kernel. Tails of fewer than 8 elements go through a small buffer
+ * (no read past a tensor). */
 #include <immintrin.h>
 #include <string.h>
 #include "kernels/kernels_int8.h"
@@ -83,28 +85,82 @@ void arv_q8_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, in
 void arv_q8_dequantize_avx2(size_t n, const int8_t *in, float scale, int32_t zp, float *out);
 void arv_q8_max_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
                           const int8_t *in, int8_t *out, int row_begin, int row_end);
+void arv_q8_avg_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                          const int8_t *in, int8_t *out, int row_begin, int row_end);
 
-/* ARV_QR_XNN_ADD: one multiply-add per input and one rounding shift. */
-static void add_xnn(const arv_q_add *p, size_t n, const int8_t *a, const int8_t *b, int8_t *out)
+/* Operand layouts the row loops take: the output's shape, one row of C
+ * repeated (per-channel), or one value; anything else runs the generic
+ * kernel. */
+enum { OPD_FULL, OPD_ROW, OPD_ONE, OPD_OTHER };
+
+static int opd_kind(const int d[4], const int out[4])
+{
+    if (d[0] == out[0] && d[1] == out[1] && d[2] == out[2] && d[3] == out[3])
+        return OPD_FULL;
+    if (d[0] == 1 && d[1] == 1 && d[2] == 1)
+        return d[3] == out[3] ? OPD_ROW : d[3] == 1 ? OPD_ONE : OPD_OTHER;
+    return OPD_OTHER;
+}
+
+/* Rows of length *len (the whole tensor when both operands span it); *sa /
+ * *sb: an operand's step per row (0 for a repeated row), *oa / *ob: 1 for a
+ * single value. -1 for layouts the loops do not take. */
+static long rows_of(const arv_bcast4 *s, size_t *len, size_t *sa, size_t *sb, int *oa, int *ob)
+{
+    const int ka = opd_kind(s->a, s->out), kb = opd_kind(s->b, s->out);
+    if (ka == OPD_OTHER || kb == OPD_OTHER)
+        return -1;
+    const size_t n = count(s), c = (size_t)s->out[3];
+    *oa = ka == OPD_ONE;
+    *ob = kb == OPD_ONE;
+    if (ka != OPD_ROW && kb != OPD_ROW) {
+        *len = n;
+        *sa = *sb = 0;
+        return n ? 1 : 0;
+    }
+    *len = c;
+    *sa = ka == OPD_FULL ? c : 0;
+    *sb = kb == OPD_FULL ? c : 0;
+    return c ? (long)(n / c) : 0;
+}
+
+ALWAYS __m256i ld_or_one(const int8_t *p, int one, size_t n)
+{
+    return one ? _mm256_set1_epi32(*p) : ld8(p, n);
+}
+
+/* ARV_QR_XNN_ADD: one multiply-add per input and one rounding shift, over
+ * rows as MUL's loop. */
+static void add_xnn(const arv_q_add *p, long rows, size_t len, size_t sa,
+                    size_t sb, int oa, int ob, const int8_t *a, const int8_t *b, int8_t *out)
 {
     const __m256i ma = _mm256_set1_epi32(p->x_a_mult), mb = _mm256_set1_epi32(p->x_b_mult);
     const __m256i bias = _mm256_set1_epi32(p->x_bias + (1 << (p->x_shift - 1)));
     const __m128i sh = _mm_cvtsi32_si128(p->x_shift);
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
-    for (size_t i = 0; i < n; i += 8) {
-        const size_t k = n - i;
-        __m256i acc = _mm256_add_epi32(bias, _mm256_mullo_epi32(ld8(a + i, k), ma));
-        acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(ld8(b + i, k), mb));
-        st8(out + i, k, _mm256_add_epi32(_mm256_sra_epi32(acc, sh), oo), lo, hi);
+    for (long row = 0; row < rows; row++) {
+        const int8_t *pa = a + (size_t)row * sa, *pb = b + (size_t)row * sb;
+        int8_t *po = out + (size_t)row * len;
+        for (size_t i = 0; i < len; i += 8) {
+            const size_t k = len - i;
+            const __m256i xa = ld_or_one(pa + (oa ? 0 : i), oa, k);
+            const __m256i xb = ld_or_one(pb + (ob ? 0 : i), ob, k);
+            __m256i acc = _mm256_add_epi32(bias, _mm256_mullo_epi32(xa, ma));
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(xb, mb));
+            st8(po + i, k, _mm256_add_epi32(_mm256_sra_epi32(acc, sh), oo), lo, hi);
+        }
     }
 }
 
 void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *a,
                      const int8_t *b, int8_t *out)
 {
-    if (p->rounding == ARV_QR_XNN_ADD && !sub && same_shape(s)) {
-        add_xnn(p, count(s), a, b, out);
+    size_t len, sa, sb;
+    int oa, ob;
+    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    if (p->rounding == ARV_QR_XNN_ADD && !sub && rows >= 0) {
+        add_xnn(p, rows, len, sa, sb, oa, ob, a, b, out);
         return;
     }
     if (!same_shape(s) || p->rounding != ARV_QR_DOUBLE || p->in1_mult == INT32_MIN || p->in2_mult == INT32_MIN ||
@@ -129,23 +185,46 @@ void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int
     }
 }
 
+/* MUL, ARV_QR_DOUBLE or ARV_QR_FP32 (XNNPACK's: the product in float times
+ * the scale, clamped in float, rounded to nearest even; the product of two
+ * 9-bit values is exact in float). */
 void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
                      const int8_t *b, int8_t *out)
 {
-    if (!same_shape(s) || p->mult == INT32_MIN || p->rounding != ARV_QR_DOUBLE) {
+    size_t len, sa, sb;
+    int oa, ob;
+    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    if (rows < 0 || p->mult == INT32_MIN ||
+        (p->rounding != ARV_QR_DOUBLE && p->rounding != ARV_QR_FP32)) {
         arv_q8_mul(p, s, a, b, out);
         return;
     }
+    const int fp = p->rounding == ARV_QR_FP32;
     const rqv r = rqv_make(p->mult, p->shift);
+    const __m256 fs = _mm256_set1_ps(p->fscale);
+    const __m256 flo = _mm256_set1_ps((float)(p->act_min - p->out_offset));
+    const __m256 fhi = _mm256_set1_ps((float)(p->act_max - p->out_offset));
     const __m256i o1 = _mm256_set1_epi32(p->in1_offset), o2 = _mm256_set1_epi32(p->in2_offset);
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
-    const size_t n = count(s);
-    for (size_t i = 0; i < n; i += 8) {
-        const size_t k = n - i;
-        const __m256i x1 = _mm256_add_epi32(ld8(a + i, k), o1);
-        const __m256i x2 = _mm256_add_epi32(ld8(b + i, k), o2);
-        st8(out + i, k, _mm256_add_epi32(mbm(_mm256_mullo_epi32(x1, x2), &r), oo), lo, hi);
+    for (long row = 0; row < rows; row++) {
+        const int8_t *pa = a + (size_t)row * sa, *pb = b + (size_t)row * sb;
+        int8_t *po = out + (size_t)row * len;
+        for (size_t i = 0; i < len; i += 8) {
+            const size_t k = len - i;
+            const __m256i x1 = _mm256_add_epi32(ld_or_one(pa + (oa ? 0 : i), oa, k), o1);
+            const __m256i x2 = _mm256_add_epi32(ld_or_one(pb + (ob ? 0 : i), ob, k), o2);
+            const __m256i prod = _mm256_mullo_epi32(x1, x2);
+            __m256i v;
+            if (fp) {
+                __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(prod), fs);
+                f = _mm256_min_ps(_mm256_max_ps(f, flo), fhi);
+                v = _mm256_cvtps_epi32(f);   /* nearest even, as the magic bias */
+            } else {
+                v = mbm(prod, &r);
+            }
+            st8(po + i, k, _mm256_add_epi32(v, oo), lo, hi);
+        }
     }
 }
 
@@ -223,19 +302,22 @@ void arv_q8_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, in
     }
 }
 
+/* DEQUANTIZE: one float multiply per element rounds the exact product once,
+ * as the generic's double product rounded to float (see the AVX-512 one). */
 void arv_q8_dequantize_avx2(size_t n, const int8_t *in, float scale, int32_t zp, float *out)
 {
-    const __m256d s = _mm256_set1_pd((double)scale);
+    const __m256 s = _mm256_set1_ps(scale);
     const __m256i z = _mm256_set1_epi32(zp);
-    for (size_t i = 0; i < n; i += 8) {
-        const size_t k = n - i;
-        const __m256i v = _mm256_sub_epi32(ld8(in + i, k), z);
-        const __m128 a = _mm256_cvtpd_ps(_mm256_mul_pd(s, _mm256_cvtepi32_pd(_mm256_castsi256_si128(v))));
-        const __m128 b = _mm256_cvtpd_ps(_mm256_mul_pd(s, _mm256_cvtepi32_pd(_mm256_extracti128_si256(v, 1))));
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_cvtepi32_ps(_mm256_sub_epi32(ld8(in + i, 8), z));
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(v, s));
+    }
+    if (i < n) {
         float buf[8];
-        _mm_storeu_ps(buf, a);
-        _mm_storeu_ps(buf + 4, b);
-        memcpy(out + i, buf, (k < 8 ? k : 8) * sizeof(float));
+        const __m256 v = _mm256_cvtepi32_ps(_mm256_sub_epi32(ld8(in + i, n - i), z));
+        _mm256_storeu_ps(buf, _mm256_mul_ps(v, s));
+        memcpy(out + i, buf, (n - i) * sizeof(float));
     }
 }
 
@@ -279,5 +361,91 @@ void arv_q8_max_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_m
                 o[ch] = m < l8 ? l8 : m > h8 ? h8 : m;
             }
         }
+    }
+}
+
+/* AVERAGE_POOL_2D: int32 window sums on 8 channels a vector, the rest of
+ * the channels scalar; the rounded division in double as the AVX-512 one
+ * (exact: a non-integer quotient of magnitude <= 129 is at least 1/count
+ * from an integer). */
+void arv_q8_avg_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                          const int8_t *in, int8_t *out, int row_begin, int row_end)
+{
+    if (act_min < -128 || act_max > 127 || act_min > act_max) {   /* as the generic clamps */
+        arv_q8_avg_pool(g, act_min, act_max, in, out, row_begin, row_end);
+        return;
+    }
+    const int c = g->c, c8 = c / 8 * 8;
+    const __m256i lo = _mm256_set1_epi32(act_min), hi = _mm256_set1_epi32(act_max);
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * c;
+        const int ys = oy * g->stride_h - g->pad_top;
+        const int y0 = ys < 0 ? 0 : ys, y1 = ys + g->k_h > g->in_h ? g->in_h : ys + g->k_h;
+        for (int ox = 0; ox < g->out_w; ox++) {
+            const int xs = ox * g->stride_w - g->pad_left;
+            const int x0 = xs < 0 ? 0 : xs, x1 = xs + g->k_w > g->in_w ? g->in_w : xs + g->k_w;
+            const int32_t count = (y1 - y0) * (x1 - x0);
+            int8_t *o = out + ((size_t)r * g->out_w + ox) * c;
+            if (count <= 0) {
+                memset(o, 0, (size_t)c);
+                continue;
+            }
+            const __m256d cnt = _mm256_set1_pd((double)count);
+            const __m256i h = _mm256_set1_epi32(count / 2);
+            for (int c0 = 0; c0 < c8; c0 += 8) {
+                __m256i acc = _mm256_setzero_si256();
+                for (int y = y0; y < y1; y++)
+                    for (int x = x0; x < x1; x++)
+                        acc = _mm256_add_epi32(
+                            acc, ld8(in_b + ((size_t)y * g->in_w + x) * c + c0, 8));
+                /* acc > 0: acc + h; else acc - h */
+                const __m256i pos = _mm256_cmpgt_epi32(acc, _mm256_setzero_si256());
+                const __m256i num = _mm256_blendv_epi8(_mm256_sub_epi32(acc, h),
+                                                       _mm256_add_epi32(acc, h), pos);
+                const __m128i q0 = _mm256_cvttpd_epi32(
+                    _mm256_div_pd(_mm256_cvtepi32_pd(_mm256_castsi256_si128(num)), cnt));
+                const __m128i q1 = _mm256_cvttpd_epi32(
+                    _mm256_div_pd(_mm256_cvtepi32_pd(_mm256_extracti128_si256(num, 1)), cnt));
+                st8(o + c0, 8, _mm256_set_m128i(q1, q0), lo, hi);
+            }
+            for (int ch = c8; ch < c; ch++) {
+                int32_t acc = 0;
+                for (int y = y0; y < y1; y++)
+                    for (int x = x0; x < x1; x++)
+                        acc += in_b[((size_t)y * g->in_w + x) * c + ch];
+                acc = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+                o[ch] = (int8_t)(acc < act_min ? act_min : acc > act_max ? act_max : acc);
+            }
+        }
+    }
+}
+
+/* QUANTIZE as XNNPACK runs it: the same float steps as arv_q8_quantize_rne
+ * (max/min are its two comparisons, NaN included), 8 lanes. */
+void arv_q8_quantize_rne_avx2(size_t n, const float *in, float inv_scale, int32_t zp,
+                              int8_t *out);
+
+void arv_q8_quantize_rne_avx2(size_t n, const float *in, float inv_scale, int32_t zp,
+                              int8_t *out)
+{
+    const __m256 s = _mm256_set1_ps(inv_scale), magic = _mm256_set1_ps(12582912.0f);
+    const __m256 lo = _mm256_set1_ps((float)(-128 - zp)), hi = _mm256_set1_ps((float)(127 - zp));
+    const __m256i z = _mm256_set1_epi32(zp);
+    const __m256i l8 = _mm256_set1_epi32(-128), h8 = _mm256_set1_epi32(127);
+    for (size_t i = 0; i < n; i += 8) {
+        const size_t k = n - i;
+        __m256 x;
+        if (k >= 8) {
+            x = _mm256_loadu_ps(in + i);
+        } else {
+            float buf[8] = {0};
+            memcpy(buf, in + i, k * sizeof(float));
+            x = _mm256_loadu_ps(buf);
+        }
+        __m256 v = _mm256_mul_ps(x, s);
+        v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+        v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
+        st8(out + i, k, _mm256_add_epi32(_mm256_cvttps_epi32(v), z), l8, h8);
     }
 }
