@@ -7,6 +7,7 @@
  * images (src/tasks/quant_report.c). */
 #include <getopt.h>
 #include <libgen.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,12 @@ static void usage(FILE *fp)
             "                           per output (max abs, RMSE) and the task's metric\n"
             "                           (repeatable; needs int8 kernels in this build)\n"
             "      --report-layers      with --report: the error of every quantized tensor too\n"
+            "      --report-sensitivity with --report: the task metric with each int8 tensor in\n"
+            "                           turn kept in float (and the MACs that costs), best\n"
+            "                           first; slow (one model per tensor)\n"
+            "      --float-tensor NAME  keep this activation tensor in float: the op writing it\n"
+            "                           and the ops reading it (repeatable; adds to the task's\n"
+            "                           defaults)\n"
             "      --dump-inputs DIR    write each preprocessed calibration input as\n"
             "                           DIR/NNNN.npy (nothing is quantized; -o not needed)\n"
             "      --threads N          interpreter threads (default all)\n"
@@ -121,6 +128,69 @@ static int calib_pass(arv_qtask *qt, pass_ctx *pc, float *dst, const arv_input_l
     return failed;
 }
 
+typedef struct sens_row {
+    const char *name;
+    uint64_t macs;
+    double mean, worst;
+} sens_row;
+
+static int sens_higher;
+
+static int sens_cmp(const void *a, const void *b)
+{
+    const sens_row *x = a, *y = b;
+    double dx = isnan(x->mean) ? -INFINITY : sens_higher ? x->mean : -x->mean;
+    double dy = isnan(y->mean) ? -INFINITY : sens_higher ? y->mean : -y->mean;
+    return dx < dy ? 1 : dx > dy ? -1 : strcmp(x->name, y->name);
+}
+
+/* --report-sensitivity: the model again with each int8 activation tensor in
+ * turn kept in float (ftens has room for one more name), scored on the
+ * report images; printed best first. */
+static int sensitivity(const arv_model *m, const arv_calib *cb, arv_quant_opts *qo, arv_qtask *qt,
+                       const char *out, const arv_input_list *rlist, int threads,
+                       const char **ftens, int n_ftens)
+{
+    enum { CAP = 4096 };
+    const char **names = malloc(sizeof *names * CAP);
+    uint64_t *macs = malloc(sizeof *macs * CAP);
+    sens_row *rows = malloc(sizeof *rows * CAP);
+    char tmp[4200], err[ARV_ERR_LEN] = "";
+    snprintf(tmp, sizeof tmp, "%s.sensitivity.tflite", out);
+    int n = names && macs && rows ? arv_quant_candidates(m, cb, qo, names, macs, CAP) : -1;
+    if (n < 0)
+        cmd_error("quantize", "--report-sensitivity: out of memory");
+    qo->warn = NULL;
+    qo->n_float_tensors = n_ftens + 1;
+    for (int i = 0; i < n; i++) {
+        ftens[n_ftens] = names[i];
+        rows[i] = (sens_row){names[i], macs[i], NAN, NAN};
+        if (arv_quantize_model(m, cb, qo, tmp, NULL, err) != ARV_OK ||
+            arv_qtask_score(qt, tmp, rlist, threads, &rows[i].mean, &rows[i].worst, err) < 0) {
+            cmd_error("quantize", "--report-sensitivity: %s: %s", names[i], err);
+            n = -1;
+            break;
+        }
+        fprintf(stderr, "\rsensitivity: %d/%d", i + 1, n);
+    }
+    remove(tmp);
+    if (n >= 0) {
+        fprintf(stderr, "\n");
+        sens_higher = arv_qtask_higher_is_better(qt);
+        qsort(rows, (size_t)n, sizeof *rows, sens_cmp);
+        printf("  sensitivity (metric with one more tensor in float; best first):\n"
+               "    %10s %10s %10s  %s\n", "mean", sens_higher ? "min" : "max", "MACs (M)",
+               "tensor");
+        for (int i = 0; i < n; i++)
+            printf("    %10.4f %10.4f %10.2f  %s\n", rows[i].mean, rows[i].worst,
+                   (double)rows[i].macs / 1e6, rows[i].name);
+    }
+    free(names);
+    free(macs);
+    free(rows);
+    return n < 0 ? -1 : 0;
+}
+
 static int expand(const char *const *args, int n, arv_input_list *list)
 {
     char err[ARV_ERR_LEN] = "";
@@ -146,6 +216,8 @@ static int run(int argc, char **argv)
         {"equalize", optional_argument, NULL, 'Q'},
         {"report", required_argument, NULL, 'r'},
         {"report-layers", no_argument, NULL, 'L'},
+        {"report-sensitivity", no_argument, NULL, 'S'},
+        {"float-tensor", required_argument, NULL, 'F'},
         {"dump-inputs", required_argument, NULL, 'D'},
         {"threads", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
@@ -154,6 +226,8 @@ static int run(int argc, char **argv)
     };
     const char *out = NULL, *task = NULL, *dump = NULL;
     static const char *cal[MAX_ARGS], *keep[MAX_ARGS + 16], *rep_in[MAX_ARGS];
+    static const char *ftens[MAX_ARGS + 16];
+    int n_ftens = 0, report_sens = 0;
     int n_cal = 0, n_keep = 0, n_rep = 0, per_tensor = 0, threads = 0, quiet = 0, c;
     int no_default_keep = 0, report_layers = 0, equalize = -1;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
@@ -219,6 +293,11 @@ static int run(int argc, char **argv)
                 rep_in[n_rep++] = optarg;
             break;
         case 'L': report_layers = 1; break;
+        case 'S': report_sens = 1; break;
+        case 'F':
+            if (n_ftens < MAX_ARGS)
+                ftens[n_ftens++] = optarg;
+            break;
         case 'D': dump = optarg; break;
         case 'T':
             if ((threads = cmd_parse_int(optarg, 1, 1024)) < 0) {
@@ -251,8 +330,8 @@ static int run(int argc, char **argv)
         cmd_error("quantize", "no calibration images (--calibration DIR|FILES)");
         return EXIT_USAGE;
     }
-    if (report_layers && n_rep == 0) {
-        cmd_error("quantize", "--report-layers needs --report IMAGES");
+    if ((report_layers || report_sens) && n_rep == 0) {
+        cmd_error("quantize", "--report-layers and --report-sensitivity need --report IMAGES");
         return EXIT_USAGE;
     }
     arv_qtask_id tid;
@@ -337,6 +416,9 @@ static int run(int argc, char **argv)
     if (!no_default_keep)
         for (int k = 0; k < def->n_keep_float && n_keep < MAX_ARGS + 16; k++)
             keep[n_keep++] = def->keep_float[k];
+    if (!no_default_keep)
+        for (int k = 0; k < def->n_float_tensors && n_ftens < MAX_ARGS + 15; k++)
+            ftens[n_ftens++] = def->float_tensors[k];
     arv_quant_opts qo = {.per_tensor = per_tensor,
                          .percentile = ranges == ARV_QRANGE_PERCENTILE ? percentile : 0.0,
                          .mse = ranges == ARV_QRANGE_MSE,
@@ -344,6 +426,8 @@ static int run(int argc, char **argv)
                          .equalize = equalize < 0 ? def->equalize : equalize,
                          .keep_float = keep,
                          .n_keep_float = n_keep,
+                         .float_tensors = ftens,
+                         .n_float_tensors = n_ftens,
                          .warn = on_warn,
                          .warn_user = &quiet};
     arv_quant_report rep;
@@ -365,6 +449,9 @@ static int run(int argc, char **argv)
         } else if (r > 0 && rc == EXIT_OK) {
             rc = EXIT_SOME_FAILED;
         }
+        if (r >= 0 && report_sens && sensitivity(m, cb, &qo, qt, out, &rlist, threads, ftens,
+                                                  n_ftens) != 0)
+            rc = EXIT_MODEL_IO;
     }
 done:
     arv_calib_free(cb);

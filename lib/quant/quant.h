@@ -49,6 +49,12 @@ typedef struct arv_quant_opts {
                                        weights (quantize.c, mark_head) */
     const char *const *keep_float;  /* op names (CONV_2D) or output tensor names */
     int n_keep_float;
+    /* Activation tensors to keep in float: the op producing each and every
+     * op reading it stay float, so the tensor is never rounded to int8
+     * (keeping one op in float does not do that: its int8 neighbours still
+     * quantize what it reads and writes). */
+    const char *const *float_tensors;
+    int n_float_tensors;
     /* Warnings (an op kept in float, and why); NULL = silent. */
     void (*warn)(void *user, const char *msg);
     void *warn_user;
@@ -60,6 +66,14 @@ typedef struct arv_quant_report {
     int n_float_ops;      /* ... kept in float */
     int n_quantize, n_dequantize;   /* conversion ops inserted */
 } arv_quant_report;
+
+/* The activation tensors that opt quantizes to int8 (model outputs and
+ * tensors tied to others excluded): up to cap names (pointers into m) into
+ * names[] and, per name, the MACs of the int8 ops that would go float with
+ * it (arv_quant_opts.float_tensors) into macs[] (may be NULL). Returns the
+ * count, or -1 when out of memory. */
+int arv_quant_candidates(const arv_model *m, const arv_calib *c, const arv_quant_opts *opt,
+                         const char **names, uint64_t *macs, int cap);
 
 /* Quantize m with the ranges of c; write the result to path (nothing is
  * written on failure). rep may be NULL. */

@@ -418,6 +418,16 @@ static int keep_float_by_opt(const qb *b, const arv_node *n)
             (pre && strcmp(s, pre) == 0))
             return 1;
     }
+    /* float tensors: the producer by its output, readers by any input */
+    for (int k = 0; k < b->opt->n_float_tensors; k++) {
+        const char *s = b->opt->float_tensors[k];
+        if (strcmp(s, out) == 0 || (pre && strcmp(s, pre) == 0))
+            return 1;
+        for (int j = 0; j < n->n_in; j++)
+            if (n->in[j] >= 0 && !is_const(&g->tensors[n->in[j]]) && g->tensors[n->in[j]].t.name &&
+                strcmp(s, g->tensors[n->in[j]].t.name) == 0)
+                return 1;
+    }
     return 0;
 }
 
@@ -931,6 +941,54 @@ arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
         *rep = b.rep;
     qb_free(&b);
     return s;
+}
+
+int arv_quant_candidates(const arv_model *m, const arv_calib *c, const arv_quant_opts *opt,
+                         const char **names, uint64_t *macs, int cap)
+{
+    const arv_graph *g = &m->g;
+    arv_quant_opts quiet = *opt;
+    quiet.warn = NULL;
+    qb b = {.g = g, .cal = c, .opt = &quiet};
+    size_t nt = (size_t)g->n_tensors + 1;
+    b.par = malloc(nt * sizeof(int));
+    b.lo = calloc(nt, sizeof(float));
+    b.hi = calloc(nt, sizeof(float));
+    b.has = calloc(nt, sizeof(int));
+    b.fixed = calloc(nt, sizeof(int));
+    b.q8 = calloc((size_t)g->n_nodes + 1, sizeof(int));
+    int n = -1;
+    if (b.par && b.lo && b.hi && b.has && b.fixed && b.q8) {
+        ranges(&b);
+        classify(&b);
+        n = b.oom ? -1 : 0;
+    }
+    for (int i = 0; n >= 0 && i < g->n_nodes && n < cap; i++) {
+        const arv_node *p = &g->nodes[i];
+        int tied;
+        if (p->folded || !b.q8[i] || p->n_out != 1 || !q_supported(p->op, &tied) || tied)
+            continue;
+        const int t = p->out[0];
+        if (g->tensors[t].is_output || !g->tensors[t].t.name)
+            continue;
+        uint64_t cost = p->macs;
+        for (int j = 0; j < g->n_nodes; j++) {
+            const arv_node *r = &g->nodes[j];
+            if (r->folded || !b.q8[j])
+                continue;
+            for (int k = 0; k < r->n_in; k++)
+                if (r->in[k] == t) {
+                    cost += r->macs;
+                    break;
+                }
+        }
+        names[n] = g->tensors[t].t.name;
+        if (macs)
+            macs[n] = cost;
+        n++;
+    }
+    qb_free(&b);
+    return n;
 }
 
 arv_status arv_quantize_model(const arv_model *m, const arv_calib *c,

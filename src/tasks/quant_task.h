@@ -36,6 +36,8 @@ typedef struct arv_qtask_defaults {
     int equalize;                   /* cross-layer equalization (quant.h) */
     const char *const *keep_float;  /* op types or output tensor names */
     int n_keep_float;
+    const char *const *float_tensors;   /* activations kept in float (quant.h) */
+    int n_float_tensors;
 } arv_qtask_defaults;
 
 /* -1 when unknown. */
@@ -72,5 +74,13 @@ int arv_qtask_each(arv_qtask *qt, const arv_image *rgb, float *dst,
  * models cannot be run. */
 int arv_qtask_report(arv_qtask *qt, const char *int8_path, const arv_input_list *list, int layers,
                      int threads, FILE *fp, char *err);
+
+/* The task metric alone, as arv_qtask_report measures it, nothing
+ * printed: mean and worst over the inputs (NAN when none gave one).
+ * Returns as arv_qtask_report does. */
+int arv_qtask_score(arv_qtask *qt, const char *int8_path, const arv_input_list *list, int threads,
+                    double *mean, double *worst, char *err);
+/* 1 for IoU metrics, 0 for landmark errors (lower is better). */
+int arv_qtask_higher_is_better(const arv_qtask *qt);
 
 #endif

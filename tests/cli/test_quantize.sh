@@ -61,6 +61,24 @@ else
     echo "int8 models do not run in this build; --report not tested"
 fi
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-layers && expect_one_line_error "--report"
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-sensitivity && expect_one_line_error "--report"
+
+# --float-tensor: that activation stays float (its writer and readers float)
+expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q
+nf0=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
+expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q --float-tensor h_swish_5
+nf1=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
+expect "--float-tensor keeps more ops in float" test "${nf1:-0}" -gt "${nf0:-0}"
+expect "--float-tensor changes the model" sh -c "! cmp -s '$T/q.tflite' '$T/ft.tflite'"
+
+# --report-sensitivity: the metric with each int8 tensor in turn in float
+if "$ARV" run "$T/q.tflite" --random-seed 1 -o "$T/run" >/dev/null 2>&1; then
+    expect_rc 0 "$ARV" quantize "$M" -o "$T/s.tflite" -c testdata/calib/segment -q \
+        --report testdata/seg/labelme_2011_000003.jpg --report-sensitivity
+    expect "sensitivity table" grep -q 'sensitivity (metric with one more tensor in float' "$T/out"
+    expect "sensitivity rows name tensors" grep -Eq '^ +[0-9.]+ +[0-9.]+ +[0-9.]+  h_swish_5$' "$T/out"
+    expect "no temporary model left" test ! -e "$T/s.tflite.sensitivity.tflite"
+fi
 
 # other tasks: the palm detector's letterbox, the hand crops from the palm detector
 P=models/palm_detection_lite.tflite

@@ -12,7 +12,8 @@
  *   - LOGISTIC outputs have scale 1/256 and zero point -128;
  *   - every op reading a tensor sees the type its producer wrote.
  * Also: the calibration observer sees every op output, and ranges match a
- * direct read of the model outputs. */
+ * direct read of the model outputs; a tensor asked to stay float
+ * (float_tensors, one of arv_quant_candidates) is written as float only. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -256,6 +257,39 @@ START_TEST(models)
                       MODELS[_i]);
         ck_assert_msg(r2.n_float_ops > 0, "%s: float_heads kept nothing in float", MODELS[_i]);
         check_model(a, la, MODELS[_i]);
+        /* float tensors: a candidate kept in float is written as float only
+         * (its producer and readers float, no QUANTIZE of it) */
+        enum { CAP = 2048 };
+        static const char *names[CAP];
+        static uint64_t macs[CAP];
+        int nc = arv_quant_candidates(m, c, &o2, names, macs, CAP);
+        ck_assert_msg(nc > 0, "%s: no candidates", MODELS[_i]);
+        const char *ft = names[nc / 2];
+        arv_quant_opts o3 = o2;
+        o3.float_tensors = &ft;
+        o3.n_float_tensors = 1;
+        uint8_t *f3;
+        size_t l3;
+        arv_quant_report r3;
+        ck_assert_msg(arv_quantize_model_mem(m, c, &o3, &f3, &l3, &r3, err) == ARV_OK, "%s", err);
+        check_model(f3, l3, MODELS[_i]);
+        ck_assert_msg(r3.n_float_ops > r2.n_float_ops, "%s: %s: no op went float", MODELS[_i], ft);
+        arv_model *m3;
+        ck_assert_msg(arv_model_open_buffer(f3, l3, NULL, &m3, err) == ARV_OK, "%s", err);
+        char qn[2048];
+        snprintf(qn, sizeof qn, "%s/quant", ft);
+        int seen = 0;
+        for (int t = 0; t < m3->g.n_tensors; t++) {
+            const char *tn = m3->g.tensors[t].t.name;
+            if (tn && strcmp(tn, ft) == 0) {
+                seen = 1;
+                EXPECT(m3->g.tensors[t].t.type == ARV_FLOAT32, "%s: %s not float", MODELS[_i], ft);
+            }
+            EXPECT(!tn || strcmp(tn, qn) != 0, "%s: %s quantized", MODELS[_i], ft);
+        }
+        ck_assert_msg(seen, "%s: %s missing", MODELS[_i], ft);
+        arv_model_close(m3);
+        free(f3);
         free(a);
         free(b2);
     }
