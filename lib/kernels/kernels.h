@@ -122,9 +122,12 @@ typedef struct arv_kernel_table {
      * table without it (generic). conv2d_packed_size returns 0 for a
      * geometry the packed path does not take (then conv2d runs); otherwise
      * the bytes conv2d_pack fills from OHWI weights and the bias (may be
-     * NULL). The buffer is 64-byte aligned. conv2d_packed computes output
-     * rows [row_begin, row_end) exactly as conv2d would, bias included. */
-    size_t (*conv2d_packed_size)(const arv_conv_geom *g);
+     * NULL). It sees the same weights conv2d_pack will (NULL: size for any
+     * weights), as the layout may depend on them (pruned, mostly-zero 1x1
+     * weights pack sparse). The buffer is 64-byte aligned. conv2d_packed
+     * computes output rows [row_begin, row_end) as conv2d would, bias
+     * included. */
+    size_t (*conv2d_packed_size)(const arv_conv_geom *g, const float *w);
     void (*conv2d_pack)(const arv_conv_geom *g, const float *w,
                         const float *bias, void *packed);
     void (*conv2d_packed)(const arv_conv_geom *g, const float *in,

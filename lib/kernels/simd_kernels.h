@@ -8,7 +8,7 @@
 #include "kernels/kernels.h"
 
 #define ARV_SIMD_DECLARE(isa)                                                         \
-    size_t arv_conv2d_packed_size_##isa(const arv_conv_geom *g);                     \
+    size_t arv_conv2d_packed_size_##isa(const arv_conv_geom *g, const float *w);     \
     void arv_conv2d_pack_##isa(const arv_conv_geom *g, const float *w,               \
                                const float *bias, void *packed);                     \
     void arv_conv2d_packed_##isa(const arv_conv_geom *g, const float *in,            \

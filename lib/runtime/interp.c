@@ -120,7 +120,7 @@ static arv_status pack_weights(arv_interp *it, char *err)
         arv_conv_geom geo;
         arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0,
                            &geo);
-        size_t bytes = it->k->conv2d_packed_size(&geo);
+        size_t bytes = it->k->conv2d_packed_size(&geo, g->tensors[n->in[1]].const_data);
         if (!bytes)
             continue;
         /* Panels pad N to a multiple of 16: at most 4x a filter with N > 3. */

@@ -3,7 +3,8 @@
  * table (the oracle) on random data: pixel counts below, at and above the
  * microkernel tile, odd channel counts on both sides of the vector width, a
  * reduction longer than the K block, strides 1 and 2, SAME and VALID, all
- * three activations, with and without bias, dense and 75%-zero filters.
+ * three activations, with and without bias, dense and 75%-zero filters,
+ * and pruned 1x1 filters from 0 to 100% zeros (the sparse kernel).
  * Every table this machine runs
  * is tested. Error measure and tolerance: support/ktest.h (1e-5). */
 #include <check.h>
@@ -150,7 +151,7 @@ static void check_case(kt_rng *r, const arv_kernel_table *k, int depthwise,
     ck_assert_msg(msg == NULL, "%s: %s", what, msg);
 
     /* The packed path, as the interpreter runs it. */
-    size_t bytes = !depthwise && k->conv2d_packed_size ? k->conv2d_packed_size(g) : 0;
+    size_t bytes = !depthwise && k->conv2d_packed_size ? k->conv2d_packed_size(g, w) : 0;
     if (bytes) {
         void *packed = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
         ck_assert_ptr_nonnull(packed);
@@ -215,6 +216,81 @@ START_TEST(conv2d_model_sized)
         kt_act(2, &g.act_min, &g.act_max);
         check_case(&r, tables[t], 0, &g);
     }
+}
+END_TEST
+
+/* Pruned 1x1 convs (pose_detection's are 75% zeros), which pack sparse
+ * from 55% zeros on: zero fractions on both sides of that threshold, odd
+ * channel counts on both sides of the vector width and the transpose tile,
+ * one pixel to many, all activations. Whether the sparse layout was chosen
+ * is read from the packed header's first word (PACK_SPARSE = 3 in
+ * conv_gemm.inc), so the sparse kernel is known to run. */
+START_TEST(conv2d_sparse)
+{
+    static const int ZERO_PCT[] = {0, 50, 60, 75, 90, 100};
+    static const int SP_IN[] = {1, 5, 16, 17, 24, 33, 144, 1152};
+    static const int SP_OUT[] = {4, 5, 8, 16, 17, 33, 65};
+    static const int PIXELS[][2] = {{1, 1}, {1, 7}, {3, 11}, {2, 33}, {4, 40}};
+    kt_rng r;
+    kt_seed(&r, 9000);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 90; trial++) {
+            const arv_kernel_table *k = tables[t];
+            arv_conv_geom g;
+            memset(&g, 0, sizeof g);
+            const int *px = PIXELS[trial % 5];
+            g.batch = trial % 7 == 0 ? 2 : 1;
+            g.in_h = g.out_h = px[0];
+            g.in_w = g.out_w = px[1];
+            g.in_c = trial < 8 ? SP_IN[trial] : kt_pick(&r, SP_IN, 8);
+            if (g.in_c == 1152)
+                g.in_h = g.out_h = 1;
+            g.out_c = kt_pick(&r, SP_OUT, 7);
+            g.k_h = g.k_w = g.stride_h = g.stride_w = g.dil_h = g.dil_w = g.depth_mult = 1;
+            kt_act(trial % 3, &g.act_min, &g.act_max);
+            const int zero_pct = ZERO_PCT[(trial / 5) % 6];
+            const size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
+            const size_t n_out = (size_t)g.batch * g.out_h * g.out_w * g.out_c;
+            const size_t n_w = (size_t)g.out_c * g.in_c;
+            float *in = kt_alloc(n_in), *w = kt_alloc(n_w), *bias = kt_alloc((size_t)g.out_c);
+            float *want = kt_alloc(n_out), *got = kt_alloc(n_out);
+            kt_fill(&r, in, n_in, -1.0f, 1.0f);
+            const float wa = 4.0f / sqrtf((float)g.in_c);
+            kt_fill(&r, w, n_w, -wa, wa);
+            size_t zeros = 0;
+            for (size_t i = 0; i < n_w; i++)
+                if (kt_int(&r, 0, 99) < zero_pct) {
+                    w[i] = 0.0f;
+                    zeros++;
+                }
+            kt_fill(&r, bias, (size_t)g.out_c, -1.0f, 1.0f);
+            const float *b = trial % 4 == 3 ? NULL : bias;
+            const int rows = g.batch * g.out_h;
+            arv_kernels_generic.conv2d(&g, in, w, b, want, 0, rows);
+            char what[256];
+            describe(what, sizeof what, "conv2d_sparse", k, &g);
+            const size_t bytes = k->conv2d_packed_size(&g, w);
+            ck_assert_msg(bytes > 0, "%s: not packed", what);
+            void *packed = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+            ck_assert_ptr_nonnull(packed);
+            k->conv2d_pack(&g, w, b, packed);
+            const int sparse = *(const uint32_t *)packed == 3;
+            if (g.out_c > 3)
+                ck_assert_msg(sparse == ((n_w - zeros) * 20 <= n_w * 9),
+                              "%s: %zu of %zu zeros, sparse %d", what, zeros, n_w, sparse);
+            k->conv2d_packed(&g, in, packed, got, 0, rows);
+            compare(sparse ? "conv2d_sparse" : "conv2d_packed", what, got, want, n_out);
+            packed_call kc = {k, &g, in, packed};
+            const char *msg = kt_check_rows(&r, run_packed_rows, &kc, rows,
+                                            (size_t)g.out_w * g.out_c, got);
+            ck_assert_msg(msg == NULL, "%s: %s", what, msg);
+            free(packed);
+            free(in);
+            free(w);
+            free(bias);
+            free(want);
+            free(got);
+        }
 }
 END_TEST
 
@@ -307,6 +383,7 @@ int main(void)
     tcase_add_loop_test(tc, conv2d_vs_generic, 0, N_CFGS);
     tcase_add_loop_test(tc, depthwise_vs_generic, 0, N_CFGS);
     tcase_add_test(tc, conv2d_model_sized);
+    tcase_add_test(tc, conv2d_sparse);
     tcase_add_test(tc, transpose_conv_vs_generic);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);
