@@ -200,6 +200,40 @@ END_TEST
 
 /* A 1x1 conv the size of pose_landmark_heavy's (a few rows of 64x64,
  * 160 -> 960), so full tiles, long rows and every panel are exercised. */
+/* Depthwise on rows wide enough for the column-reuse groups (8 and 4
+ * pixels, the last group overlapping the one before), with explicit
+ * unequal paddings as a folded PAD leaves them, and some dilated rows that
+ * take the general path. */
+START_TEST(depthwise_wide_rows)
+{
+    kt_rng r;
+    kt_seed(&r, 6500);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 80; trial++) {
+            arv_conv_geom g;
+            memset(&g, 0, sizeof g);
+            g.batch = kt_int(&r, 1, 2);
+            g.in_c = g.out_c = kt_pick(&r, DW_CHANS, sizeof DW_CHANS / sizeof DW_CHANS[0]);
+            g.depth_mult = 1;
+            g.k_h = g.k_w = kt_int(&r, 0, 1) ? 5 : 3;
+            g.stride_h = g.stride_w = kt_int(&r, 1, 2);
+            g.dil_h = g.dil_w = kt_int(&r, 0, 5) == 0 ? 2 : 1;
+            g.in_h = kt_int(&r, 1, 8);
+            g.in_w = kt_int(&r, 6, 60);
+            g.pad_top = kt_int(&r, 0, g.k_h - 1);
+            g.pad_left = kt_int(&r, 0, g.k_w - 1);
+            const int span = (g.k_w - 1) * g.dil_w + 1;
+            const int pad_b = kt_int(&r, 0, g.k_h - 1), pad_r = kt_int(&r, 0, g.k_w - 1);
+            g.out_h = (g.in_h + g.pad_top + pad_b - ((g.k_h - 1) * g.dil_h + 1)) / g.stride_h + 1;
+            g.out_w = (g.in_w + g.pad_left + pad_r - span) / g.stride_w + 1;
+            if (g.out_h < 1 || g.out_w < 1)
+                continue;
+            kt_act(kt_int(&r, 0, 2), &g.act_min, &g.act_max);
+            check_case(&r, tables[t], 1, &g);
+        }
+}
+END_TEST
+
 START_TEST(conv2d_model_sized)
 {
     kt_rng r;
@@ -382,6 +416,7 @@ int main(void)
     tcase_set_timeout(tc, 600);
     tcase_add_loop_test(tc, conv2d_vs_generic, 0, N_CFGS);
     tcase_add_loop_test(tc, depthwise_vs_generic, 0, N_CFGS);
+    tcase_add_test(tc, depthwise_wide_rows);
     tcase_add_test(tc, conv2d_model_sized);
     tcase_add_test(tc, conv2d_sparse);
     tcase_add_test(tc, transpose_conv_vs_generic);
