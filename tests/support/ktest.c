@@ -22,7 +22,8 @@ uint32_t kt_u32(kt_rng *r)
 
 int kt_int(kt_rng *r, int lo, int hi)
 {
-    return lo + (int)(kt_u32(r) % (uint32_t)(hi - lo + 1));
+    /* in 64 bits: hi - lo overflows int for ranges such as +-2^30 */
+    return (int)(lo + (int64_t)(kt_u32(r) % (uint64_t)((int64_t)hi - lo + 1)));
 }
 
 float kt_uniform(kt_rng *r, float lo, float hi)

@@ -105,7 +105,9 @@ void arv_q_add_prepare(float s1, int32_t zp1, float s2, int32_t zp2, float so,
 {
     /* TFLite: both inputs are brought to a common scale 2*max(s1, s2) with
      * 20 bits of headroom, summed, then rescaled to the output. The ratios
-     * are formed in double from the float scales, as add.cc does. */
+     * are formed in double from the float scales, as add.cc does. The
+     * XNNPACK fields stay zero until arv_q_add_prepare_xnn fills them. */
+    *p = (arv_q_add){.rounding = ARV_QR_DOUBLE};
     p->in1_offset = -zp1;
     p->in2_offset = -zp2;
     p->out_offset = zpo;
@@ -121,6 +123,7 @@ void arv_q_add_prepare(float s1, int32_t zp1, float s2, int32_t zp2, float so,
 void arv_q_mul_prepare(float s1, int32_t zp1, float s2, int32_t zp2, float so,
                        int32_t zpo, int act, arv_q_mul *p)
 {
+    *p = (arv_q_mul){.rounding = ARV_QR_DOUBLE};
     p->in1_offset = -zp1;
     p->in2_offset = -zp2;
     p->out_offset = zpo;
