@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels/kernels_int8.h"
+#include "support/int8_tables.h"
 #include "support/ktest.h"
 #include "support/q8_ref.h"
 
@@ -25,12 +26,6 @@ static const arv_kernel_table_int8 *K = &arv_kernels_int8_generic;
 static int32_t clampi(int64_t v, int32_t lo, int32_t hi)
 {
     return (int32_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
-static void fill8(kt_rng *r, int8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = (int8_t)kt_int(r, -128, 127);
 }
 
 static float rand_scale(kt_rng *r, float lo, float hi)
@@ -137,8 +132,8 @@ static void conv_test(int dw)
         size_t n_out = (size_t)g->batch * g->out_h * g->out_w * g->out_c;
         int8_t *in = malloc(n_in), *w = malloc(n_w), *out = malloc(n_out);
         int32_t *bias = malloc(sizeof(int32_t) * (size_t)g->out_c);
-        fill8(&r, in, n_in);
-        fill8(&r, w, n_w);
+        kt_fill8(&r, in, n_in);
+        kt_fill8(&r, w, n_w);
         int use_bias = kt_int(&r, 0, 1);
         for (int o = 0; o < g->out_c; o++)
             bias[o] = kt_int(&r, -20000, 20000);
@@ -222,8 +217,8 @@ START_TEST(transpose_conv)
         int8_t *in = malloc(n_in), *w = malloc(n_w), *out = malloc(n_out);
         int32_t *bias = malloc(sizeof(int32_t) * (size_t)g->out_c);
         int32_t *scratch = malloc(sizeof(int32_t) * n_out);
-        fill8(&r, in, n_in);
-        fill8(&r, w, n_w);
+        kt_fill8(&r, in, n_in);
+        kt_fill8(&r, w, n_w);
         for (int o = 0; o < g->out_c; o++)
             bias[o] = kt_int(&r, -20000, 20000);
         K->transpose_conv(g, &c.q, in, w, bias, scratch, out);
@@ -276,8 +271,8 @@ START_TEST(fully_connected)
         int8_t *in = malloc((size_t)batches * in_dim), *w = malloc((size_t)out_dim * in_dim);
         int8_t *out = malloc((size_t)batches * out_dim);
         int32_t *bias = malloc(sizeof(int32_t) * (size_t)out_dim);
-        fill8(&r, in, (size_t)batches * in_dim);
-        fill8(&r, w, (size_t)out_dim * in_dim);
+        kt_fill8(&r, in, (size_t)batches * in_dim);
+        kt_fill8(&r, w, (size_t)out_dim * in_dim);
         for (int o = 0; o < out_dim; o++)
             bias[o] = kt_int(&r, -20000, 20000);
         K->fully_connected(batches, in_dim, out_dim, &c.q, in, w, bias, out, 0, batches);
@@ -340,8 +335,8 @@ START_TEST(add_sub)
         ck_assert_int_eq(p.left_shift, 20);
         size_t na = n4(s.a), nb = n4(s.b), no = n4(s.out);
         int8_t *a = malloc(na), *b = malloc(nb), *o = malloc(no);
-        fill8(&r, a, na);
-        fill8(&r, b, nb);
+        kt_fill8(&r, a, na);
+        kt_fill8(&r, b, nb);
         K->add(sub, &p, &s, a, b, o);
         for (size_t f = 0; f < no; f++) {
             int i[4];
@@ -377,8 +372,8 @@ START_TEST(mul)
         arv_q_mul_prepare(s1, z1, s2, z2, so, zo, 0, &p);
         size_t na = n4(s.a), nb = n4(s.b), no = n4(s.out);
         int8_t *a = malloc(na), *b = malloc(nb), *o = malloc(no);
-        fill8(&r, a, na);
-        fill8(&r, b, nb);
+        kt_fill8(&r, a, na);
+        kt_fill8(&r, b, nb);
         K->mul(&p, &s, a, b, o);
         for (size_t f = 0; f < no; f++) {
             int i[4];
@@ -412,8 +407,8 @@ START_TEST(prelu)
         arv_q_prelu_prepare(si, zi, sa, za, so, zo, &p);
         size_t na = n4(s.a), nb = n4(s.b), no = n4(s.out);
         int8_t *a = malloc(na), *b = malloc(nb), *o = malloc(no);
-        fill8(&r, a, na);
-        fill8(&r, b, nb);
+        kt_fill8(&r, a, na);
+        kt_fill8(&r, b, nb);
         K->prelu(&p, &s, a, b, o);
         for (size_t f = 0; f < no; f++) {
             int i[4];
@@ -578,7 +573,7 @@ START_TEST(pools)
         size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.c;
         size_t n_out = (size_t)g.batch * g.out_h * g.out_w * g.c;
         int8_t *in = malloc(n_in), *mx = malloc(n_out), *av = malloc(n_out);
-        fill8(&r, in, n_in);
+        kt_fill8(&r, in, n_in);
         K->max_pool(&g, lo, hi, in, mx, 0, g.batch * g.out_h);
         K->avg_pool(&g, lo, hi, in, av, 0, g.batch * g.out_h);
         size_t i = 0;
@@ -624,7 +619,7 @@ START_TEST(pad_concat)
         }
         int8_t pv = (int8_t)kt_int(&r, -128, 127);
         int8_t *in = malloc(n4(d)), *out = malloc(n4(od));
-        fill8(&r, in, n4(d));
+        kt_fill8(&r, in, n4(d));
         K->pad4(d, bf, af, pv, in, out);
         for (size_t f = 0; f < n4(od); f++) {
             int i[4], j[4], inside = 1;
@@ -652,7 +647,7 @@ START_TEST(pad_concat)
             sc[k] = same ? so : rand_scale(&r, 0.005f, 0.2f);
             zp[k] = same ? zo : kt_int(&r, -128, 127);
             ins[k] = malloc(outer * sizes[k] * inner);
-            fill8(&r, ins[k], outer * sizes[k] * inner);
+            kt_fill8(&r, ins[k], outer * sizes[k] * inner);
         }
         int8_t *cat = malloc(outer * tot * inner);
         K->concat(n, (const int8_t *const *)ins, sizes, sc, zp, so, zo, outer, inner, cat);

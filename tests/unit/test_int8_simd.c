@@ -20,6 +20,7 @@
 #include "kernels/kernels_int8.h"
 #include "model/tflite_schema.h"
 #include "runtime/cpu.h"
+#include "support/int8_tables.h"
 #include "support/ktest.h"
 
 #define NT 4
@@ -28,42 +29,7 @@ static int n_tables;
 
 static void find_tables(void)
 {
-    static const char *const fp[] = {"avx2", "avx512"};
-    n_tables = 0;
-    for (int i = 0; i < 2; i++) {
-        const arv_kernel_table *t = arv_kernels_select(fp[i]);
-        if (!t) {
-            printf("test_int8_simd: no %s on this machine/build: its int8 table is skipped\n",
-                   fp[i]);
-            continue;
-        }
-        const arv_kernel_table_int8 *q = arv_kernels_int8_for(t);
-        int dup = q == &arv_kernels_int8_generic;
-        for (int j = 0; j < n_tables; j++)
-            dup |= tables[j] == q;
-        if (strcmp(fp[i], "avx512") == 0 && strcmp(q->name, "avx512vnni") != 0)
-            printf("test_int8_simd: AVX-512 without VNNI: the avx512vnni int8 table is skipped\n");
-        if (!dup)
-            tables[n_tables++] = q;
-    }
-    for (int j = 0; j < n_tables; j++)
-        printf("test_int8_simd: testing int8 table %s\n", tables[j]->name);
-}
-
-static void fill8(kt_rng *r, int8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = (int8_t)kt_int(r, -128, 127);
-}
-
-static int32_t pick_zp(kt_rng *r)
-{
-    switch (kt_int(r, 0, 4)) {
-    case 0: return -128;
-    case 1: return 127;
-    case 2: return 0;
-    default: return kt_int(r, -128, 127);
-    }
+    n_tables = kt_int8_tables("test_int8_simd", tables, NT);
 }
 
 /* Per-channel multipliers of realistic convs: in*w/out from 2^-18 to 2^2. */
@@ -76,7 +42,7 @@ typedef struct qparams {
 
 static void make_q(kt_rng *r, int out_c, qparams *p)
 {
-    const int32_t in_zp = pick_zp(r), out_zp = pick_zp(r);
+    const int32_t in_zp = kt_pick_zp(r), out_zp = kt_pick_zp(r);
     p->q.input_offset = -in_zp;
     p->q.weight_offset = 0;
     p->q.output_offset = out_zp;
@@ -228,8 +194,8 @@ START_TEST(conv2d)
         const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
         const size_t nw = (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_CONV_2D, &g, &p.q, in, w, bias,
@@ -267,8 +233,8 @@ START_TEST(conv2d_model_shapes)
         const size_t nin = (size_t)g.in_h * g.in_w * g.in_c;
         const size_t nw = (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 18);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_CONV_2D, &g, &p.q, in, w, bias,
@@ -311,8 +277,8 @@ START_TEST(conv2d_one_channel)
         const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
         const size_t nw = (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_CONV_2D, &g, &p.q, in, w, bias,
@@ -350,8 +316,8 @@ START_TEST(requant_full_range)
         }
         const size_t nin = (size_t)g.in_w * g.in_c, nw = (size_t)g.out_c * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = malloc((size_t)g.out_c * sizeof *bias);
         for (int c = 0; c < g.out_c; c++) {
             const int32_t big = INT32_MAX - 200000;
@@ -389,8 +355,8 @@ START_TEST(fallbacks)
         const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
         const size_t nw = dw ? (size_t)taps * g.out_c : (size_t)g.out_c * taps * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], dw ? TFL_DEPTHWISE_CONV_2D : TFL_CONV_2D, &g,
@@ -424,8 +390,8 @@ START_TEST(depthwise)
         const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
         const size_t nw = (size_t)g.k_h * g.k_w * g.out_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_DEPTHWISE_CONV_2D, &g, &p.q, in, w, bias,
@@ -448,8 +414,8 @@ START_TEST(depthwise)
         make_q(&r, g.out_c, &p);
         const size_t nin = (size_t)g.in_h * g.in_w * g.in_c, nw = (size_t)g.k_h * g.k_w * g.out_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_DEPTHWISE_CONV_2D, &g, &p.q, in, w, bias,
@@ -490,8 +456,8 @@ START_TEST(fully_connected)
         make_q(&r, g.out_c, &p);
         const size_t nin = (size_t)g.batch * g.in_c, nw = (size_t)g.out_c * g.in_c;
         int8_t *in = malloc(nin), *w = malloc(nw);
-        fill8(&r, in, nin);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, nin);
+        kt_fill8(&r, w, nw);
         int32_t *bias = make_bias(&r, g.out_c, 1 << 16);
         for (int t = 0; t < n_tables; t++)
             ck_assert(check_case(&r, tables[t], TFL_FULLY_CONNECTED, &g, &p.q, in, w, bias,
@@ -535,23 +501,23 @@ START_TEST(elementwise)
         rand_bcast(&r, &s, mode);
         const size_t n = numel(s.out), na = numel(s.a), nb = numel(s.b);
         int8_t *a = malloc(na), *b = malloc(nb), *want = malloc(n), *got = malloc(n);
-        fill8(&r, a, na);
-        fill8(&r, b, nb);
+        kt_fill8(&r, a, na);
+        kt_fill8(&r, b, nb);
         const int act = acts[kt_int(&r, 0, 3)];
         arv_q_add pa;
         const float s1 = rscale(&r), s2 = rscale(&r), so = rscale(&r);
-        const int32_t z1 = pick_zp(&r), z2 = pick_zp(&r);
-        arv_q_add_prepare(s1, z1, s2, z2, so, pick_zp(&r), act, &pa);
+        const int32_t z1 = kt_pick_zp(&r), z2 = kt_pick_zp(&r);
+        arv_q_add_prepare(s1, z1, s2, z2, so, kt_pick_zp(&r), act, &pa);
         /* every other case: XNNPACK's ADD (the rounding TFLite runs), when the scale
          * ratios are in its range */
         if (it % 2 && arv_q_add_prepare_xnn(s1, z1, s2, z2, so, &pa) == 0)
             ck_assert_int_eq(pa.rounding, ARV_QR_XNN_ADD);
         arv_q_mul pm;
-        arv_q_mul_prepare(rscale(&r), pick_zp(&r), rscale(&r), pick_zp(&r), rscale(&r),
-                          pick_zp(&r), act, &pm);
+        arv_q_mul_prepare(rscale(&r), kt_pick_zp(&r), rscale(&r), kt_pick_zp(&r), rscale(&r),
+                          kt_pick_zp(&r), act, &pm);
         arv_q_prelu pp;
-        arv_q_prelu_prepare(rscale(&r), pick_zp(&r), rscale(&r), pick_zp(&r), rscale(&r),
-                            pick_zp(&r), &pp);
+        arv_q_prelu_prepare(rscale(&r), kt_pick_zp(&r), rscale(&r), kt_pick_zp(&r), rscale(&r),
+                            kt_pick_zp(&r), &pp);
         for (int t = 0; t < n_tables; t++) {
             const arv_kernel_table_int8 *k = tables[t];
             for (int sub = 0; sub < 2; sub++) {
@@ -595,8 +561,8 @@ START_TEST(pad)
         }
         const size_t n = numel(d), no = numel(od);
         int8_t *in = malloc(n), *want = malloc(no), *got = malloc(no);
-        fill8(&r, in, n);
-        const int8_t pv = (int8_t)pick_zp(&r);
+        kt_fill8(&r, in, n);
+        const int8_t pv = (int8_t)kt_pick_zp(&r);
         arv_q8_pad4(d, bf, af, pv, in, want);
         for (int t = 0; t < n_tables; t++) {
             memset(got, 0x5a, no);
@@ -619,7 +585,7 @@ START_TEST(quantize_dequantize)
         const size_t n = (size_t)kt_int(&r, 1, 300);
         float *x = malloc(n * sizeof *x), *fw = malloc(n * sizeof *fw), *fg = malloc(n * sizeof *fg);
         const float scale = rscale(&r);
-        const int32_t zp = pick_zp(&r);
+        const int32_t zp = kt_pick_zp(&r);
         for (size_t i = 0; i < n; i++) {
             const int kind = kt_int(&r, 0, 3);
             const float h = (float)kt_int(&r, -300, 300) + 0.5f;
@@ -678,7 +644,7 @@ START_TEST(max_pool)
         const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.c;
         const size_t n = (size_t)g.batch * g.out_h * g.out_w * g.c;
         int8_t *in = malloc(nin), *want = malloc(n), *got = malloc(n);
-        fill8(&r, in, nin);
+        kt_fill8(&r, in, nin);
         const int rows = g.batch * g.out_h;
         arv_q8_max_pool(&g, lo, hi, in, want, 0, rows);
         for (int t = 0; t < n_tables; t++) {
@@ -723,8 +689,8 @@ static void model_case(kt_rng *r, int dw, int in_h, int in_w, int in_c, int out_
     const size_t nin = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
     const size_t nw = dw ? (size_t)k * k * g.out_c : (size_t)g.out_c * k * k * g.in_c;
     int8_t *in = malloc(nin), *w = malloc(nw);
-    fill8(r, in, nin);
-    fill8(r, w, nw);
+    kt_fill8(r, in, nin);
+    kt_fill8(r, w, nw);
     int32_t *bias = make_bias(r, g.out_c, it % 4 == 3 ? 1 << 30 : 1 << 16);
     if (bias && it % 4 == 3)
         for (int c = 0; c < g.out_c; c++)

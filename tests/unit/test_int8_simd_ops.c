@@ -16,6 +16,7 @@
 #include <string.h>
 #include "kernels/kernels_int8.h"
 #include "runtime/cpu.h"
+#include "support/int8_tables.h"
 #include "support/ktest.h"
 
 #define NT 4
@@ -24,40 +25,7 @@ static int n_tables;
 
 static void find_tables(void)
 {
-    static const char *const fp[] = {"avx2", "avx512"};
-    n_tables = 0;
-    for (int i = 0; i < 2; i++) {
-        const arv_kernel_table *t = arv_kernels_select(fp[i]);
-        if (!t) {
-            printf("test_int8_simd_ops: no %s on this machine/build: its int8 table is skipped\n",
-                   fp[i]);
-            continue;
-        }
-        const arv_kernel_table_int8 *q = arv_kernels_int8_for(t);
-        int dup = q == &arv_kernels_int8_generic;
-        for (int j = 0; j < n_tables; j++)
-            dup |= tables[j] == q;
-        if (!dup)
-            tables[n_tables++] = q;
-    }
-    for (int j = 0; j < n_tables; j++)
-        printf("test_int8_simd_ops: testing int8 table %s\n", tables[j]->name);
-}
-
-static void fill8(kt_rng *r, int8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = (int8_t)kt_int(r, -128, 127);
-}
-
-static int32_t pick_zp(kt_rng *r)
-{
-    switch (kt_int(r, 0, 4)) {
-    case 0: return -128;
-    case 1: return 127;
-    case 2: return 0;
-    default: return kt_int(r, -128, 127);
-    }
+    n_tables = kt_int8_tables("test_int8_simd_ops", tables, NT);
 }
 
 static const int chans[] = {1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65,
@@ -101,7 +69,7 @@ START_TEST(resize_bilinear_q11)
         const size_t row_bytes = (size_t)g.out_w * g.c, n = (size_t)rows * row_bytes;
         const size_t ni = (size_t)g.batch * g.in_h * g.in_w * g.c;
         int8_t *in = malloc(ni), *want = malloc(n), *got = malloc(n);
-        fill8(&r, in, ni);
+        kt_fill8(&r, in, ni);
         arv_q8_resize_bilinear_q11(&g, in, want, 0, rows);
         for (int t = 0; t < n_tables; t++) {
             memset(got, 0x5a, n);
@@ -148,7 +116,7 @@ START_TEST(resize_bilinear_q11_wide)
                                  shapes[s][3], 0, 1};
             const size_t n = (size_t)g.out_h * g.out_w * g.c, ni = (size_t)g.in_h * g.in_w * g.c;
             int8_t *in = malloc(ni), *want = malloc(n), *got = malloc(n);
-            fill8(&r, in, ni);
+            kt_fill8(&r, in, ni);
             arv_q8_resize_bilinear_q11(&g, in, want, 0, g.out_h);
             for (int t = 0; t < n_tables; t++) {
                 memset(got, 0x5a, n);
@@ -170,13 +138,13 @@ START_TEST(lut)
     for (int it = 0; it < 100; it++) {
         const size_t n = (size_t)kt_int(&r, 0, 300) + (it % 10 == 0 ? 5000u : 0u);
         int8_t table[256], *in = malloc(n + 1), *want = malloc(n + 1), *got = malloc(n + 1);
-        fill8(&r, table, 256);
-        fill8(&r, in, n);
+        kt_fill8(&r, table, 256);
+        kt_fill8(&r, in, n);
         if (it % 2) {   /* HARD_SWISH as the op layer tabulates it */
             arv_q_hswish hs;
             arv_q_hswish_prepare(ldexpf(kt_uniform(&r, 1.0f, 2.0f), -kt_int(&r, 1, 6)),
-                                 pick_zp(&r), ldexpf(kt_uniform(&r, 1.0f, 2.0f), -kt_int(&r, 1, 6)),
-                                 pick_zp(&r), &hs);
+                                 kt_pick_zp(&r), ldexpf(kt_uniform(&r, 1.0f, 2.0f), -kt_int(&r, 1, 6)),
+                                 kt_pick_zp(&r), &hs);
             int8_t all[256];
             for (int v = 0; v < 256; v++)
                 all[v] = (int8_t)(uint8_t)v;
@@ -232,12 +200,12 @@ START_TEST(binary_broadcasts)
         make_bcast(&r, &s, kind);
         const size_t n = numel(s.out), na = numel(s.a), nb = numel(s.b);
         int8_t *a = malloc(na), *b = malloc(nb), *want = malloc(n + 1), *got = malloc(n + 1);
-        fill8(&r, a, na);
-        fill8(&r, b, nb);
+        kt_fill8(&r, a, na);
+        kt_fill8(&r, b, nb);
         static const int acts[] = {0, 1, 3};   /* NONE, RELU, RELU6 */
         const int act = acts[kt_int(&r, 0, 2)];
         const float s1 = rscale(&r), s2 = rscale(&r), so = rscale(&r);
-        const int32_t z1 = pick_zp(&r), z2 = pick_zp(&r), zo = pick_zp(&r);
+        const int32_t z1 = kt_pick_zp(&r), z2 = kt_pick_zp(&r), zo = kt_pick_zp(&r);
         arv_q_mul pm;
         arv_q_mul_prepare(s1, z1, s2, z2, so, zo, act, &pm);
         if (it % 2) {   /* what TFLite runs: XNNPACK's float requantization */
@@ -299,9 +267,9 @@ START_TEST(prelu_full_domain)
         const float m2 = p2 ? 1.0f : kt_uniform(&r, 1.0f, 2.0f);
         const float m3 = p2 ? 1.0f : kt_uniform(&r, 1.0f, 2.0f);
         arv_q_prelu pp;
-        arv_q_prelu_prepare(ldexpf(m1, -kt_int(&r, 0, 8)), pick_zp(&r),
-                            ldexpf(m2, -kt_int(&r, 0, 10)), pick_zp(&r),
-                            ldexpf(m3, -kt_int(&r, 0, 8)), pick_zp(&r), &pp);
+        arv_q_prelu_prepare(ldexpf(m1, -kt_int(&r, 0, 8)), kt_pick_zp(&r),
+                            ldexpf(m2, -kt_int(&r, 0, 10)), kt_pick_zp(&r),
+                            ldexpf(m3, -kt_int(&r, 0, 8)), kt_pick_zp(&r), &pp);
         arv_q8_prelu(&pp, &s, x, al, want);
         for (int t = 0; t < n_tables; t++) {
             memset(got, 0x5a, 256 * c);
@@ -334,11 +302,11 @@ START_TEST(prelu_short_rows)
         arv_bcast4 s = {{1, 1, px, c}, {1, 1, px, c}, {1, 1, 1, c}};
         const size_t n = (size_t)px * c;
         int8_t *x = malloc(n), *al = malloc(c), *want = malloc(n + 1), *got = malloc(n + 1);
-        fill8(&r, x, n);
-        fill8(&r, al, c);
+        kt_fill8(&r, x, n);
+        kt_fill8(&r, al, c);
         arv_q_prelu pp;
-        arv_q_prelu_prepare(rscale(&r), pick_zp(&r), rscale(&r), pick_zp(&r), rscale(&r),
-                            pick_zp(&r), &pp);
+        arv_q_prelu_prepare(rscale(&r), kt_pick_zp(&r), rscale(&r), kt_pick_zp(&r), rscale(&r),
+                            kt_pick_zp(&r), &pp);
         arv_q8_prelu(&pp, &s, x, al, want);
         for (int t = 0; t < n_tables; t++) {
             memset(got, 0x5a, n + 1);
@@ -391,7 +359,7 @@ START_TEST(avg_pool)
         const size_t ni = (size_t)g.batch * g.in_h * g.in_w * g.c;
         const size_t n = (size_t)rows * g.out_w * g.c;
         int8_t *in = malloc(ni), *want = malloc(n + 1), *got = malloc(n + 1);
-        fill8(&r, in, ni);
+        kt_fill8(&r, in, ni);
         if (it % 4 == 3)   /* narrow values: sums land on ties */
             for (size_t i = 0; i < ni; i++)
                 in[i] = (int8_t)(in[i] & 3) - 2;
@@ -457,9 +425,9 @@ START_TEST(transpose_conv)
         }
         arv_q_conv q;
         memset(&q, 0, sizeof q);
-        q.input_offset = -pick_zp(&r);
-        q.weight_offset = it % 4 == 1 ? -pick_zp(&r) : 0;
-        q.output_offset = pick_zp(&r);
+        q.input_offset = -kt_pick_zp(&r);
+        q.weight_offset = it % 4 == 1 ? -kt_pick_zp(&r) : 0;
+        q.output_offset = kt_pick_zp(&r);
         q.mult = mult;
         q.shift = shift;
         q.fscale = fscale;
@@ -473,8 +441,8 @@ START_TEST(transpose_conv)
         const size_t no = (size_t)g.batch * g.out_h * g.out_w * g.out_c;
         int8_t *in = malloc(ni), *w = malloc(nw), *want = malloc(no + 1), *got = malloc(no + 1);
         int32_t *scr = malloc(no * sizeof *scr);
-        fill8(&r, in, ni);
-        fill8(&r, w, nw);
+        kt_fill8(&r, in, ni);
+        kt_fill8(&r, w, nw);
         const int32_t *bias = it % 5 ? bias_v : NULL;
         arv_q8_transpose_conv(&g, &q, in, w, bias, scr, want);
         for (int t = 0; t < n_tables; t++) {
@@ -532,7 +500,7 @@ START_TEST(quantize_rne)
         float *x = malloc((n + 1) * sizeof *x);
         const float scale = it % 3 == 0 ? 1.0f / 127.5f
                                         : ldexpf(kt_uniform(&r, 1.0f, 2.0f), -kt_int(&r, 1, 9));
-        const int32_t zp = it % 3 == 0 ? -1 : pick_zp(&r);
+        const int32_t zp = it % 3 == 0 ? -1 : kt_pick_zp(&r);
         for (size_t i = 0; i < n; i++) {
             switch (kt_int(&r, 0, 9)) {
             case 0: x[i] = NAN; break;
