@@ -1252,32 +1252,7 @@ static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in
 
 /* ---- the hooks ---- */
 
-static size_t packed_size(int op, const arv_conv_geom *g)
-{
-    if (op == TFL_CONV_2D || op == TFL_FULLY_CONNECTED)
-        return conv_size(g);
-    if (op == TFL_DEPTHWISE_CONV_2D)
-        return dw_size(g);
-    return 0;
-}
-
-static void pack(int op, const arv_conv_geom *g, const arv_q_conv *q, const int8_t *w,
-                 const int32_t *bias, void *packed)
-{
-    if (op == TFL_DEPTHWISE_CONV_2D)
-        dw_pack(g, q, w, bias, packed);
-    else
-        conv_pack(g, q, w, bias, packed);
-}
-
-static void run_packed(int op, const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
-                       const void *packed, int8_t *out, int row_begin, int row_end)
-{
-    if (op == TFL_DEPTHWISE_CONV_2D)
-        dw_run(g, q, in, packed, out, row_begin, row_end);
-    else
-        conv_run(g, q, in, packed, out, row_begin, row_end);
-}
+#include "kernels/simd/int8_hooks.inc"
 
 /* avx512vnni_int8_elementwise.c */
 void arv_q8_add_avx512vnni(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *a,
