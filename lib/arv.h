@@ -113,7 +113,9 @@ typedef struct arv_options {
     /* Called during invoke after each executed op, once per output of the
      * op, with that output (its data valid only during the call: the arena
      * reuses it later) and its index in the model's tensor list. For
-     * calibration and debugging; NULL = none. */
+     * calibration and debugging; NULL = none. With an observer every op
+     * runs as stored; without one a zero PAD that only feeds a float VALID
+     * convolution is skipped (the convolution pads instead). */
     void (*observe)(void *user, int tensor_index, const arv_tensor *t);
     void *observe_user;
     /* int8 models: 0 (default) rounds as TensorFlow Lite runs them by

@@ -44,6 +44,9 @@ typedef struct arv_op_params {
     int weights_format;
     int n_new_shape;
     int new_shape[ARV_MAX_DIMS];
+    /* Leading zero padding taken over from a PAD the interpreter skips
+     * (graph/pad_fold.c); 0 in the model's own graph. */
+    int pad_add_top, pad_add_left;
 } arv_op_params;
 
 struct arv_op_def;
@@ -95,5 +98,10 @@ arv_status arv_graph_fold_constants(arv_graph *g, const arv_limits *lim, char *e
 arv_status arv_graph_check_order(const arv_graph *g, char *err);
 /* Returns how many RELU/RELU6 nodes were fused into their producers. */
 int arv_graph_fuse_activations(arv_graph *g);
+/* On `nodes`, a copy of g's node list for one interpreter: folds each zero
+ * PAD whose only reader is a float VALID CONV_2D / DEPTHWISE_CONV_2D into
+ * that reader's padding. Readers that change get their input list from
+ * in_store (3 ints per node). Returns how many PADs were folded. */
+int arv_graph_fold_pads(const arv_graph *g, arv_node *nodes, int *in_store);
 
 #endif

@@ -225,6 +225,8 @@ void arv_conv_geom_fill(const arv_tensor *in, const arv_tensor *w, const arv_ten
     g->depth_mult = depthwise && g->in_c ? g->out_c / g->in_c : 1;
     g->pad_top = arv_conv_pad_before(p->padding, g->in_h, g->k_h, g->stride_h, g->dil_h, g->out_h);
     g->pad_left = arv_conv_pad_before(p->padding, g->in_w, g->k_w, g->stride_w, g->dil_w, g->out_w);
+    g->pad_top += p->pad_add_top;
+    g->pad_left += p->pad_add_left;
     arv_act_range(p->act, &g->act_min, &g->act_max);
 }
 

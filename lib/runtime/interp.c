@@ -14,6 +14,11 @@
 
 struct arv_interp {
     const arv_model *m;
+    /* What this interpreter executes: the model's graph with its own copy
+     * of the node list, which graph/pad_fold.c may edit. */
+    arv_graph g;
+    arv_node *nodes;
+    int *in_store;
     arv_tensor *t;            /* views of every graph tensor */
     unsigned char *arena;
     size_t arena_bytes;
@@ -32,13 +37,36 @@ struct arv_interp {
     char err[ARV_ERR_LEN];
 };
 
+/* The graph an interpreter runs: m's, with its own copy of the node list
+ * in which PADs are folded into convolutions (graph/pad_fold.c) unless every
+ * tensor must be computed (an observer). */
+static arv_status exec_graph(const arv_model *m, int fold, arv_graph *g, arv_node **nodes,
+                             int **in_store)
+{
+    *g = m->g;
+    *nodes = malloc(((size_t)m->g.n_nodes + 1) * sizeof **nodes);
+    *in_store = malloc(((size_t)m->g.n_nodes + 1) * 3 * sizeof **in_store);
+    if (!*nodes || !*in_store)
+        return ARV_ERR_NOMEM;
+    memcpy(*nodes, m->g.nodes, (size_t)m->g.n_nodes * sizeof **nodes);
+    g->nodes = *nodes;
+    if (fold)
+        arv_graph_fold_pads(&m->g, *nodes, *in_store);
+    return ARV_OK;
+}
+
 arv_status arv_model_plan_arena(const arv_model *m, size_t *bytes)
 {
+    arv_graph g;
+    arv_node *nodes = NULL;
+    int *in_store = NULL;
     size_t *off = malloc(sizeof(size_t) * (size_t)(m->g.n_tensors + 1));
-    if (!off)
-        return ARV_ERR_NOMEM;
-    arv_status s = arv_plan_arena(&m->g, off, bytes, NULL);
+    arv_status s = off ? exec_graph(m, 1, &g, &nodes, &in_store) : ARV_ERR_NOMEM;
+    if (s == ARV_OK)
+        s = arv_plan_arena(&g, off, bytes, NULL);
     free(off);
+    free(nodes);
+    free(in_store);
     return s;
 }
 
@@ -52,7 +80,7 @@ static void *alloc64(size_t bytes)
  * for the node's geometry. */
 static arv_status pack_node_q8(arv_interp *it, int i, char *err)
 {
-    const arv_graph *g = &it->m->g;
+    const arv_graph *g = &it->g;
     const arv_node *n = &g->nodes[i];
     if (!it->k8->packed_size || !it->k8->pack || !it->k8->run_packed || !n->qdata ||
         (n->op != TFL_CONV_2D && n->op != TFL_DEPTHWISE_CONV_2D &&
@@ -93,7 +121,7 @@ static arv_status pack_node_q8(arv_interp *it, int i, char *err)
  * the layout this table's microkernels read, so invoke never repacks. */
 static arv_status pack_weights(arv_interp *it, char *err)
 {
-    const arv_graph *g = &it->m->g;
+    const arv_graph *g = &it->g;
     if (!it->k->conv2d_packed_size && !it->k8->packed_size)
         return ARV_OK;
     it->packed = calloc((size_t)g->n_nodes + 1, sizeof *it->packed);
@@ -143,7 +171,7 @@ static arv_status pack_weights(arv_interp *it, char *err)
 /* Per-interpreter scratch memory of the ops that ask for it. */
 static arv_status alloc_scratch(arv_interp *it, char *err)
 {
-    const arv_graph *g = &it->m->g;
+    const arv_graph *g = &it->g;
     for (int i = 0; i < g->n_nodes; i++) {
         const arv_node *n = &g->nodes[i];
         size_t bytes = !n->folded && n->def->scratch_bytes ? n->def->scratch_bytes(g, n) : 0;
@@ -196,7 +224,13 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
     it->observe = opt ? opt->observe : NULL;
     it->observe_user = opt ? opt->observe_user : NULL;
 
-    const arv_graph *g = &m->g;
+    /* An observer is promised every tensor, the PAD's output included. */
+    if (exec_graph(m, !it->observe, &it->g, &it->nodes, &it->in_store) != ARV_OK) {
+        arv_set_err(err, "out of memory");
+        arv_interp_free(it);
+        return ARV_ERR_NOMEM;
+    }
+    const arv_graph *g = &it->g;
     size_t *off = malloc(sizeof(size_t) * (size_t)(g->n_tensors + 1));
     it->t = calloc((size_t)g->n_tensors + 1, sizeof *it->t);
     it->entries = calloc((size_t)g->n_nodes + 1, sizeof *it->entries);
@@ -276,6 +310,8 @@ void arv_interp_free(arv_interp *it)
     free(it->arena);
     free(it->t);
     free(it->entries);
+    free(it->nodes);
+    free(it->in_store);
     free(it);
 }
 
@@ -309,7 +345,7 @@ static double now_ms(void)
 
 arv_status arv_interp_invoke(arv_interp *it)
 {
-    const arv_graph *g = &it->m->g;
+    const arv_graph *g = &it->g;
     arv_exec x = {g, it->t, it->k, it->k8, it->pool, it->packed, it->scratch, it->q8_reference};
     int e = 0;
     for (int i = 0; i < g->n_nodes; i++) {

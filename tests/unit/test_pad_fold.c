@@ -1,0 +1,149 @@
+/* test_pad_fold.c — the interpreter skips a zero PAD that only feeds a float
+ * VALID convolution and lets the convolution pad (graph/pad_fold.c). On
+ * every real model and every ISA: the PADs skipped are exactly those this
+ * test finds by its own reading of the graph, and the outputs are the
+ * ones the unfolded graph gives (an observer turns folding off). */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arv.h"
+#include "model/tflite_model.h"
+#include "model/tflite_schema.h"
+#include "runtime/cpu.h"
+#include "support/testutil.h"
+
+static void ignore(void *user, int ti, const arv_tensor *t)
+{
+    (void)user;
+    (void)ti;
+    (void)t;
+}
+
+/* PADs over height/width only whose output is read once, as input 0 of a
+ * float VALID CONV_2D or DEPTHWISE_CONV_2D. */
+static int foldable_pads(const arv_graph *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *p = &g->nodes[i];
+        if (p->folded || p->op != TFL_PAD || g->tensors[p->out[0]].t.type != ARV_FLOAT32 ||
+            g->tensors[p->out[0]].is_output)
+            continue;
+        const int32_t *pads = g->tensors[p->in[1]].const_data;
+        if (g->tensors[p->in[0]].t.ndim != 4 || pads[0] || pads[1] || pads[6] || pads[7])
+            continue;
+        int readers = 0, ok = 0;
+        for (int j = 0; j < g->n_nodes; j++) {
+            const arv_node *c = &g->nodes[j];
+            if (c->folded)
+                continue;
+            for (int k = 0; k < c->n_in; k++)
+                if (c->in[k] == p->out[0]) {
+                    readers++;
+                    ok = k == 0 && (c->op == TFL_CONV_2D || c->op == TFL_DEPTHWISE_CONV_2D) &&
+                         c->p.padding == TFL_PAD_VALID;
+                }
+        }
+        n += readers == 1 && ok;
+    }
+    return n;
+}
+
+static void fill(arv_interp *it)
+{
+    for (int i = 0; i < arv_interp_num_inputs(it); i++) {
+        arv_tensor *t = arv_interp_input(it, i);
+        if (t->type != ARV_FLOAT32)
+            continue;
+        float *d = t->data;
+        size_t n = t->bytes / sizeof(float);
+        uint32_t s = 12345u + (uint32_t)i;
+        for (size_t k = 0; k < n; k++) {
+            s = s * 1664525u + 1013904223u;
+            d[k] = (float)(s >> 8) / 16777216.0f;
+        }
+    }
+}
+
+static int check_model(const char *path, const char *isa)
+{
+    arv_model *m;
+    char err[ARV_ERR_LEN];
+    ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s: %s", path, err);
+    const int expect = foldable_pads(&m->g);
+    arv_options fo = {.num_threads = 1, .isa = isa, .enable_profiling = 1};
+    arv_options uo = fo;
+    uo.observe = ignore;
+    arv_interp *f, *u;
+    ck_assert_int_eq(arv_interp_new(m, &fo, &f, err), ARV_OK);
+    ck_assert_int_eq(arv_interp_new(m, &uo, &u, err), ARV_OK);
+    fill(f);
+    fill(u);
+    ck_assert_int_eq(arv_interp_invoke(f), ARV_OK);
+    ck_assert_int_eq(arv_interp_invoke(u), ARV_OK);
+    ck_assert_int_eq(arv_interp_profile(u)->count, arv_model_num_exec_ops(m));
+    ck_assert_msg(arv_interp_profile(f)->count == arv_model_num_exec_ops(m) - expect,
+                  "%s: %d ops ran, want %d - %d foldable PADs", path,
+                  arv_interp_profile(f)->count, arv_model_num_exec_ops(m), expect);
+    for (int o = 0; o < arv_interp_num_outputs(f); o++) {
+        const arv_tensor *a = arv_interp_output(f, o), *b = arv_interp_output(u, o);
+        ck_assert_uint_eq(a->bytes, b->bytes);
+        if (a->type != ARV_FLOAT32)
+            continue;
+        const float *x = a->data, *y = b->data;
+        for (size_t k = 0; k < a->bytes / sizeof(float); k++)
+            ck_assert_msg(x[k] == y[k], "%s [%s]: output %d[%zu] %.9g folded, %.9g unfolded",
+                          path, isa, o, k, (double)x[k], (double)y[k]);
+    }
+    arv_interp_free(f);
+    arv_interp_free(u);
+    arv_model_close(m);
+    return expect;
+}
+
+START_TEST(test_pad_fold_all_models)
+{
+    const char *isas[8];
+    const int n_isas = arv_kernels_available(isas, 8);
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
+    struct dirent **e;
+    int n = scandir(dir, &e, NULL, alphasort), models = 0, folded = 0;
+    ck_assert_msg(n > 0, "%s: no models (run `make models`)", dir);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(e[i]->d_name);
+        if (len > 7 && strcmp(e[i]->d_name + len - 7, ".tflite") == 0) {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dir, e[i]->d_name);
+            int k = 0;
+            for (int s = 0; s < n_isas; s++)
+                k = check_model(path, isas[s]);
+            printf("%-56s %d PADs folded\n", e[i]->d_name, k);
+            folded += k;
+            models++;
+        }
+        free(e[i]);
+    }
+    free(e);
+    ck_assert_int_ge(models, 11);
+    /* pose_detection and the three pose landmark models pad by hand before
+     * their stride-2 convolutions. */
+    ck_assert_int_ge(folded, 15);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pad_fold");
+    TCase *tc = tcase_create("models");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_pad_fold_all_models);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
