@@ -62,6 +62,10 @@ typedef struct arv_bench_result {
     double gmacs, peak_gmacs, share;  /* share < 0: unknown */
     int mac_per_cycle;
     const char *mac_note;
+    /* Peak measured on this core (bench/fma_peak.c) x cores used, and the
+     * share of it achieved; share < 0: not measured. */
+    double fma_peak_gmacs, fma_share;
+    const char *fma_note;
     int n_ops;
     arv_bench_op *ops;
     double ops_total_ms;

@@ -332,6 +332,14 @@ cJSON *arv_bench_result_json(const char *path, const arv_machine *mc,
     }
     cJSON_AddNumberToObject(j, "mac_per_cycle_per_core", r->mac_per_cycle);
     cJSON_AddStringToObject(j, "peak_assumption", r->mac_note);
+    if (r->fma_share >= 0) {
+        cJSON_AddNumberToObject(j, "measured_peak_gmacs_per_s", rnd(r->fma_peak_gmacs, 1e3));
+        cJSON_AddNumberToObject(j, "measured_peak_share", rnd(r->fma_share, 1e5));
+    } else {
+        cJSON_AddNullToObject(j, "measured_peak_gmacs_per_s");
+        cJSON_AddNullToObject(j, "measured_peak_share");
+    }
+    cJSON_AddStringToObject(j, "measured_peak_method", r->fma_note);
     if (o->profiling)
         add_profile_json(j, r);
     return j;
@@ -382,6 +390,10 @@ void arv_bench_print_human(FILE *fp, const char *path, const arv_machine *mc,
                 r->mac_per_cycle, r->mac_note);
     else
         fprintf(fp, "peak share     unknown (no clock in cpufreq or /proc/cpuinfo)\n");
+    if (r->fma_share >= 0)
+        fprintf(fp, "measured peak  %.1f%% of %.1f GMAC/s = %d core%s x %.1f (%s)\n",
+                100 * r->fma_share, r->fma_peak_gmacs, cores_used, cores_used == 1 ? "" : "s",
+                r->fma_peak_gmacs / cores_used, r->fma_note);
 }
 
 void arv_bench_print_comparison(FILE *fp, const arv_bench_result *res, int n)

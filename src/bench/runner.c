@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include "bench/fma_peak.h"
 #include "bench/runner.h"
 #include "util/clock.h"
 #include "util/stats.h"
@@ -165,6 +166,8 @@ void arv_bench_run_config(const char *path, const arv_bench_opts *o, const arv_b
     int cores_used = r->threads < mc->cores ? r->threads : mc->cores;
     r->peak_gmacs = (double)cores_used * mc->mhz / 1e3 * r->mac_per_cycle;
     r->share = r->peak_gmacs > 0 ? r->gmacs / r->peak_gmacs : -1.0;
+    r->fma_peak_gmacs = (double)cores_used * arv_fma_peak_gmacs(r->isa, &r->fma_note);
+    r->fma_share = r->fma_peak_gmacs > 0 ? r->gmacs / r->fma_peak_gmacs : -1.0;
 
     /* the kernel that ran is the one of the last invoke (it may be chosen at run time) */
     const arv_profile *p = arv_interp_profile(it);

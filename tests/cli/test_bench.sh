@@ -21,7 +21,8 @@ expect "no warm-up" grep -q '^warm-up  *none' "$T/out"
 # --json: one document with the documented keys
 expect_rc 0 "$ARV" bench "$M" "${Q[@]}" --json --num_threads 1
 for k in invoke_ms median mean min max p90 p99 std count first init_ms peak_rss_kb arena_bytes \
-         macs gmacs_per_s peak_share isa threads model machine cpu cores mhz; do
+         macs gmacs_per_s peak_share measured_peak_gmacs_per_s measured_peak_share isa threads \
+         model machine cpu cores mhz; do
     expect "json has \"$k\"" grep -q "\"$k\":" "$T/out"
 done
 expect "json count is 3" grep -Eq '"count":[[:space:]]*3,' "$T/out"
@@ -29,6 +30,8 @@ expect "json threads is 1" grep -Eq '"threads":[[:space:]]*1,' "$T/out"
 expect "json without profiling has no ops" test -z "$(grep '"ops":' "$T/out")"
 if command -v python3 >/dev/null 2>&1; then
     expect "json parses" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["invoke_ms"]["count"] == 3' <"$T/out"
+    # the measured FMA peak is a real figure for SIMD kernel sets, none for generic C
+    expect "measured peak for the best ISA" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["isa"] == "generic" or d["measured_peak_gmacs_per_s"] > 0.5, d["measured_peak_gmacs_per_s"]' <"$T/out"
 fi
 
 # op profiling: the three tables, CONV_2D with its kernel and GMAC/s
