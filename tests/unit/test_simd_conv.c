@@ -249,6 +249,12 @@ START_TEST(conv2d_model_sized)
         g.k_h = g.k_w = g.stride_h = g.stride_w = g.dil_h = g.dil_w = g.depth_mult = 1;
         kt_act(2, &g.act_min, &g.act_max);
         check_case(&r, tables[t], 0, &g);
+        /* hand_landmark_full's last 1x1 convs: 49 pixels, 1152 -> 197
+         * (three K blocks, an odd panel), which go panel-major. */
+        g.in_h = g.out_h = g.in_w = g.out_w = 7;
+        g.in_c = 1152;
+        g.out_c = 197;
+        check_case(&r, tables[t], 0, &g);
     }
 }
 END_TEST
