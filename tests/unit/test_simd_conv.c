@@ -234,6 +234,34 @@ START_TEST(depthwise_wide_rows)
 }
 END_TEST
 
+/* Deep, narrow depthwise inputs as at the end of the pose backbones: 5x5
+ * windows there sweep channel slices (several, the last one partial) row by
+ * row instead of whole rows. */
+START_TEST(depthwise_deep_slices)
+{
+    static const int chans[] = {100, 200, 264, 531};
+    kt_rng r;
+    kt_seed(&r, 6600);
+    for (int t = 0; t < n_tables; t++)
+        for (int trial = 0; trial < 16; trial++) {
+            arv_conv_geom g;
+            memset(&g, 0, sizeof g);
+            g.batch = 1;
+            g.in_c = g.out_c = kt_pick(&r, chans, sizeof chans / sizeof chans[0]);
+            g.depth_mult = 1;
+            g.k_h = g.k_w = kt_int(&r, 0, 3) ? 5 : 3;
+            g.stride_h = g.stride_w = kt_int(&r, 1, 2);
+            g.dil_h = g.dil_w = 1;
+            g.in_h = kt_int(&r, 3, 10);
+            g.in_w = kt_int(&r, 3, 16);
+            kt_conv_axis(g.in_h, g.k_h, g.stride_h, 1, 1, &g.out_h, &g.pad_top);
+            kt_conv_axis(g.in_w, g.k_w, g.stride_w, 1, 1, &g.out_w, &g.pad_left);
+            kt_act(kt_int(&r, 0, 2), &g.act_min, &g.act_max);
+            check_case(&r, tables[t], 1, &g);
+        }
+}
+END_TEST
+
 START_TEST(conv2d_model_sized)
 {
     kt_rng r;
@@ -423,6 +451,7 @@ int main(void)
     tcase_add_loop_test(tc, conv2d_vs_generic, 0, N_CFGS);
     tcase_add_loop_test(tc, depthwise_vs_generic, 0, N_CFGS);
     tcase_add_test(tc, depthwise_wide_rows);
+    tcase_add_test(tc, depthwise_deep_slices);
     tcase_add_test(tc, conv2d_model_sized);
     tcase_add_test(tc, conv2d_sparse);
     tcase_add_test(tc, transpose_conv_vs_generic);
