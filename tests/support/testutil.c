@@ -1,6 +1,8 @@
 /* testutil.c — see testutil.h. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "support/testutil.h"
 
 const char *tu_srcdir(void)
@@ -29,6 +31,28 @@ char *tu_slurp(const char *path, size_t *len)
             *len = (size_t)n;
     }
     return buf;
+}
+
+int tu_each_model(void (*fn)(const char *path, void *user), void *user)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
+    struct dirent **e;
+    int n = scandir(dir, &e, NULL, alphasort), models = 0;
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(e[i]->d_name);
+        if (len > 7 && strcmp(e[i]->d_name + len - 7, ".tflite") == 0) {
+            char path[2048];
+            snprintf(path, sizeof path, "%s/%s", dir, e[i]->d_name);
+            fn(path, user);
+            models++;
+        }
+        free(e[i]);
+    }
+    free(e);
+    return models;
 }
 
 void tu_tmp_template(char *buf, size_t len, const char *prefix)

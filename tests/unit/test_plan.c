@@ -3,7 +3,6 @@
  * and the arena is no larger than all activations laid end to end. Also the
  * per-op profile hook: one entry per executed op, times recorded. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +33,9 @@ static void lifetime(const arv_graph *g, int t, int *first, int *last)
         *last = g->n_nodes;
 }
 
-static void check_model(const char *path)
+static void check_model(const char *path, void *user)
 {
+    (void)user;
     arv_model *m;
     char err[ARV_ERR_LEN];
     ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s: %s", path, err);
@@ -97,23 +97,7 @@ static void check_model(const char *path)
 
 START_TEST(test_plan_all_models)
 {
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
-    struct dirent **e;
-    int n = scandir(dir, &e, NULL, alphasort), models = 0;
-    ck_assert_msg(n > 0, "%s: no models (run `make models`)", dir);
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(e[i]->d_name);
-        if (len > 7 && strcmp(e[i]->d_name + len - 7, ".tflite") == 0) {
-            char path[2048];
-            snprintf(path, sizeof path, "%s/%s", dir, e[i]->d_name);
-            check_model(path);
-            models++;
-        }
-        free(e[i]);
-    }
-    free(e);
-    ck_assert_int_ge(models, 11);
+    ck_assert_int_ge(tu_each_model(check_model, NULL), 11);
 }
 END_TEST
 
