@@ -9,6 +9,7 @@
  * (no read past a tensor). */
 #include <immintrin.h>
 #include <string.h>
+#include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
@@ -70,11 +71,6 @@ static int same_shape(const arv_bcast4 *s)
     return 1;
 }
 
-static size_t count(const arv_bcast4 *s)
-{
-    return (size_t)s->out[0] * s->out[1] * s->out[2] * s->out[3];
-}
-
 void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *a,
                      const int8_t *b, int8_t *out);
 void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
@@ -87,42 +83,6 @@ void arv_q8_max_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_m
                           const int8_t *in, int8_t *out, int row_begin, int row_end);
 void arv_q8_avg_pool_avx2(const arv_pool_geom *g, int32_t act_min, int32_t act_max,
                           const int8_t *in, int8_t *out, int row_begin, int row_end);
-
-/* Operand layouts the row loops take: the output's shape, one row of C
- * repeated (per-channel), or one value; anything else runs the generic
- * kernel. */
-enum { OPD_FULL, OPD_ROW, OPD_ONE, OPD_OTHER };
-
-static int opd_kind(const int d[4], const int out[4])
-{
-    if (d[0] == out[0] && d[1] == out[1] && d[2] == out[2] && d[3] == out[3])
-        return OPD_FULL;
-    if (d[0] == 1 && d[1] == 1 && d[2] == 1)
-        return d[3] == out[3] ? OPD_ROW : d[3] == 1 ? OPD_ONE : OPD_OTHER;
-    return OPD_OTHER;
-}
-
-/* Rows of length *len (the whole tensor when both operands span it); *sa /
- * *sb: an operand's step per row (0 for a repeated row), *oa / *ob: 1 for a
- * single value. -1 for layouts the loops do not take. */
-static long rows_of(const arv_bcast4 *s, size_t *len, size_t *sa, size_t *sb, int *oa, int *ob)
-{
-    const int ka = opd_kind(s->a, s->out), kb = opd_kind(s->b, s->out);
-    if (ka == OPD_OTHER || kb == OPD_OTHER)
-        return -1;
-    const size_t n = count(s), c = (size_t)s->out[3];
-    *oa = ka == OPD_ONE;
-    *ob = kb == OPD_ONE;
-    if (ka != OPD_ROW && kb != OPD_ROW) {
-        *len = n;
-        *sa = *sb = 0;
-        return n ? 1 : 0;
-    }
-    *len = c;
-    *sa = ka == OPD_FULL ? c : 0;
-    *sb = kb == OPD_FULL ? c : 0;
-    return c ? (long)(n / c) : 0;
-}
 
 ALWAYS __m256i ld_or_one(const int8_t *p, int one, size_t n)
 {
@@ -158,7 +118,7 @@ void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int
 {
     size_t len, sa, sb;
     int oa, ob;
-    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    const long rows = arv_bcast_rows(s, &len, &sa, &sb, &oa, &ob);
     if (p->rounding == ARV_QR_XNN_ADD && !sub && rows >= 0) {
         add_xnn(p, rows, len, sa, sb, oa, ob, a, b, out);
         return;
@@ -174,7 +134,7 @@ void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
     const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-    const size_t n = count(s);
+    const size_t n = arv_bcast_count(s);
     for (size_t i = 0; i < n; i += 8) {
         const size_t k = n - i;
         const __m256i x1 = _mm256_sll_epi32(_mm256_add_epi32(ld8(a + i, k), o1), ls);
@@ -193,7 +153,7 @@ void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
 {
     size_t len, sa, sb;
     int oa, ob;
-    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    const long rows = arv_bcast_rows(s, &len, &sa, &sb, &oa, &ob);
     if (rows < 0 || p->mult == INT32_MIN ||
         (p->rounding != ARV_QR_DOUBLE && p->rounding != ARV_QR_FP32)) {
         arv_q8_mul(p, s, a, b, out);
@@ -260,7 +220,7 @@ void arv_q8_prelu_avx2(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *
     const __m256i xo = _mm256_set1_epi32(p->in_offset), ao = _mm256_set1_epi32(p->alpha_offset);
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(-128), hi = _mm256_set1_epi32(127);
-    const size_t n = count(s);
+    const size_t n = arv_bcast_count(s);
     if (full) {
         for (size_t i = 0; i < n; i += 8) {
             const size_t k = n - i;

@@ -10,6 +10,7 @@
  * the CPU has them (checked at run time). */
 #include <immintrin.h>
 #include <string.h>
+#include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
@@ -76,48 +77,6 @@ static int same_shape(const arv_bcast4 *s)
     return 1;
 }
 
-static size_t count(const arv_bcast4 *s)
-{
-    return (size_t)s->out[0] * s->out[1] * s->out[2] * s->out[3];
-}
-
-/* Operand layouts the row loops take: the output's shape, one row of C
- * repeated (per-channel), or one value; anything else runs the generic
- * kernel. */
-enum { OPD_FULL, OPD_ROW, OPD_ONE, OPD_OTHER };
-
-static int opd_kind(const int d[4], const int out[4])
-{
-    if (d[0] == out[0] && d[1] == out[1] && d[2] == out[2] && d[3] == out[3])
-        return OPD_FULL;
-    if (d[0] == 1 && d[1] == 1 && d[2] == 1)
-        return d[3] == out[3] ? OPD_ROW : d[3] == 1 ? OPD_ONE : OPD_OTHER;
-    return OPD_OTHER;
-}
-
-/* Splits s into rows of length *len (the whole tensor when both operands
- * span it) and says where each operand's row starts: *sa / *sb is the
- * operand's step per row (0 for a repeated row), *oa / *ob 1 for a single
- * value. Returns the row count, or -1 for layouts the loops do not take. */
-static long rows_of(const arv_bcast4 *s, size_t *len, size_t *sa, size_t *sb, int *oa, int *ob)
-{
-    const int ka = opd_kind(s->a, s->out), kb = opd_kind(s->b, s->out);
-    if (ka == OPD_OTHER || kb == OPD_OTHER)
-        return -1;
-    const size_t n = count(s), c = (size_t)s->out[3];
-    *oa = ka == OPD_ONE;
-    *ob = kb == OPD_ONE;
-    if (ka != OPD_ROW && kb != OPD_ROW) {
-        *len = n;
-        *sa = *sb = 0;
-        return n ? 1 : 0;
-    }
-    *len = c;
-    *sa = ka == OPD_FULL ? c : 0;
-    *sb = kb == OPD_FULL ? c : 0;
-    return c ? (long)(n / c) : 0;
-}
-
 ALWAYS __m512i ld_or_one(const int8_t *p, int one, __mmask16 k)
 {
     return one ? _mm512_set1_epi32(*p) : ld8(p, k);
@@ -157,7 +116,7 @@ static void add(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *
 {
     size_t len, sa, sb;
     int oa, ob;
-    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    const long rows = arv_bcast_rows(s, &len, &sa, &sb, &oa, &ob);
     if (p->rounding == ARV_QR_XNN_ADD && !sub && rows >= 0) {
         add_xnn(p, rows, len, sa, sb, oa, ob, a, b, out);
         return;
@@ -173,7 +132,7 @@ static void add(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *
     const __m512i oo = _mm512_set1_epi32(p->out_offset);
     const __m512i lo = _mm512_set1_epi32(p->act_min), hi = _mm512_set1_epi32(p->act_max);
     const __m128i ls = _mm_cvtsi32_si128(p->left_shift);
-    const size_t n = count(s);
+    const size_t n = arv_bcast_count(s);
     for (size_t i = 0; i < n; i += 16) {
         const __mmask16 k = m16(n - i);
         const __m512i x1 = _mm512_sll_epi32(_mm512_add_epi32(ld8(a + i, k), o1), ls);
@@ -231,7 +190,7 @@ static void mul(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a, const 
 {
     size_t len, sa, sb;
     int oa, ob;
-    const long rows = rows_of(s, &len, &sa, &sb, &oa, &ob);
+    const long rows = arv_bcast_rows(s, &len, &sa, &sb, &oa, &ob);
     if (rows < 0 || p->mult == INT32_MIN ||
         (p->rounding != ARV_QR_DOUBLE && p->rounding != ARV_QR_FP32)) {
         arv_q8_mul(p, s, a, b, out);
@@ -443,7 +402,7 @@ static void prelu(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *x,
         arv_q8_prelu(p, s, x, alpha, out);
         return;
     }
-    const size_t n = count(s);
+    const size_t n = arv_bcast_count(s);
     if (p->shift2 <= 0 && p->in_offset >= -127 && p->in_offset <= 128 &&
         __builtin_cpu_supports("avx512vbmi")) {
         const size_t c = (size_t)s->out[3];
