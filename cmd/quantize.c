@@ -54,6 +54,10 @@ static void usage(FILE *fp)
             "                           task: off for segment, depthwise for pose-detector,\n"
             "                           all for the others)\n"
             "      --per-tensor         one weight scale per tensor instead of per channel\n"
+            "      --weights METHOD     weight rounding: gptq (each rounding error spread over\n"
+            "                           the weights not yet rounded, by how their calibration\n"
+            "                           inputs correlate; a statistics pass) or nearest\n"
+            "                           (default per task)\n"
             "      --report INPUT       held-back images: error of the int8 model against fp32\n"
             "                           per output (max abs, RMSE) and the task's metric\n"
             "                           (repeatable; needs int8 kernels in this build)\n"
@@ -208,6 +212,7 @@ static int run(int argc, char **argv)
         {"calibration", required_argument, NULL, 'c'},
         {"task", required_argument, NULL, 't'},
         {"per-tensor", no_argument, NULL, 'P'},
+        {"weights", required_argument, NULL, 'W'},
         {"percentile", required_argument, NULL, 'R'},
         {"ranges", required_argument, NULL, 'M'},
         {"keep-float", required_argument, NULL, 'K'},
@@ -231,6 +236,7 @@ static int run(int argc, char **argv)
     int n_cal = 0, n_keep = 0, n_rep = 0, per_tensor = 0, threads = 0, quiet = 0, c;
     int no_default_keep = 0, report_layers = 0, equalize = -1;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
+    int gptq = -1;     /* -1 task default */
     double percentile = 0.0;
     opterr = 0;
     optind = 1;
@@ -243,6 +249,16 @@ static int run(int argc, char **argv)
             break;
         case 't': task = optarg; break;
         case 'P': per_tensor = 1; break;
+        case 'W':
+            if (strcmp(optarg, "gptq") == 0)
+                gptq = 1;
+            else if (strcmp(optarg, "nearest") == 0)
+                gptq = 0;
+            else {
+                cmd_error("quantize", "--weights wants gptq or nearest, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
         case 'M':
         case 'R': {
             const char *v = optarg;
@@ -398,9 +414,13 @@ static int run(int argc, char **argv)
     int skipped = 0;
     int failed = calib_pass(qt, &pc, dst, &list, 1, &skipped);
     const int used = arv_calib_runs(cb);
-    if (ranges != ARV_QRANGE_MINMAX && arv_calib_runs(cb) > 0) {
-        /* second pass: histograms over the ranges of the first */
-        if (arv_calib_start_histograms(cb, 2048, err) != ARV_OK) {
+    if (gptq < 0)
+        gptq = def->gptq;
+    if ((ranges != ARV_QRANGE_MINMAX || gptq) && arv_calib_runs(cb) > 0) {
+        /* second pass: histograms over the ranges of the first, GPTQ's
+         * input statistics */
+        if ((ranges != ARV_QRANGE_MINMAX && arv_calib_start_histograms(cb, 2048, err) != ARV_OK) ||
+            (gptq && arv_calib_start_hessians(cb, err) != ARV_OK)) {
             cmd_error("quantize", "%s", err);
             rc = EXIT_MODEL_IO;
             goto done;
@@ -420,6 +440,7 @@ static int run(int argc, char **argv)
         for (int k = 0; k < def->n_float_tensors && n_ftens < MAX_ARGS + 15; k++)
             ftens[n_ftens++] = def->float_tensors[k];
     arv_quant_opts qo = {.per_tensor = per_tensor,
+                         .gptq = gptq,
                          .percentile = ranges == ARV_QRANGE_PERCENTILE ? percentile : 0.0,
                          .mse = ranges == ARV_QRANGE_MSE,
                          .float_heads = !no_default_keep && def->float_heads,

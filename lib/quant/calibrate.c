@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "quant/quant.h"
+#include "quant/hessian.h"
 #include "model/tflite_model.h"
 
 struct arv_calib {
@@ -22,6 +23,8 @@ struct arv_calib {
      * two or more dimensions, for cross-layer equalization. */
     int *nch;
     float **clo, **chi;
+    /* Optional: input second moments of every conv, for GPTQ. */
+    arv_hess *hess;
 };
 
 static void note(arv_calib *c, int ti, const arv_tensor *t)
@@ -88,7 +91,10 @@ static void note(arv_calib *c, int ti, const arv_tensor *t)
 
 static void observe(void *user, int ti, const arv_tensor *t)
 {
-    note(user, ti, t);
+    arv_calib *c = user;
+    note(c, ti, t);
+    if (c->hess)
+        arv_hess_observe(c->hess, ti, t);
 }
 
 arv_status arv_calib_new(const arv_model *m, int num_threads, arv_calib **out, char *err)
@@ -129,8 +135,11 @@ int arv_calib_runs(const arv_calib *c) { return c->runs; }
 arv_status arv_calib_run(arv_calib *c, char *err)
 {
     /* Inputs are read before invoke: some ops may run in place later. */
-    for (int i = 0; i < c->m->g.n_inputs; i++)
+    for (int i = 0; i < c->m->g.n_inputs; i++) {
         note(c, c->m->g.inputs[i], arv_interp_input(c->it, i));
+        if (c->hess)
+            arv_hess_observe(c->hess, c->m->g.inputs[i], arv_interp_input(c->it, i));
+    }
     arv_status s = arv_interp_invoke(c->it);
     if (s != ARV_OK) {
         arv_set_err(err, "calibration run failed: %s", arv_interp_error(c->it));
@@ -176,6 +185,24 @@ arv_status arv_calib_start_histograms(arv_calib *c, int bins, char *err)
         }
     }
     return ARV_OK;
+}
+
+arv_status arv_calib_start_hessians(arv_calib *c, char *err)
+{
+    if (c->hess)
+        return ARV_OK;
+    c->hess = arv_hess_new(&c->m->g);
+    if (!c->hess) {
+        arv_set_err(err, "out of memory for the GPTQ input statistics");
+        return ARV_ERR_NOMEM;
+    }
+    return ARV_OK;
+}
+
+const double *arv_calib_hessian(const arv_calib *c, int node, int *k, int *groups,
+                                uint64_t *samples)
+{
+    return arv_hess_get(c->hess, node, k, groups, samples);
 }
 
 int arv_calib_range_pct(const arv_calib *c, int ti, double pct, float *lo, float *hi)
@@ -297,6 +324,7 @@ void arv_calib_free(arv_calib *c)
     free(c->hlo);
     free(c->hhi);
     arv_interp_free(c->it);
+    arv_hess_free(c->hess);
     free(c->mn);
     free(c->mx);
     free(c->seen);

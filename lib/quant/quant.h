@@ -29,6 +29,14 @@ int arv_calib_range_pct(const arv_calib *c, int tensor_index, double pct, float 
  * minimises the squared error of 8-bit quantization, clipping included.
  * Without histograms it is arv_calib_range. */
 int arv_calib_range_mse(const arv_calib *c, int tensor_index, float *min, float *max);
+/* GPTQ statistics: from now on, runs also sum the second moments of the
+ * inputs of every float convolution (quant/hessian.h). */
+arv_status arv_calib_start_hessians(arv_calib *c, char *err);
+/* Node's input second moments (groups matrices of k x k; depthwise convs
+ * have one per channel) summed over *samples patches, or NULL if none were
+ * gathered. */
+const double *arv_calib_hessian(const arv_calib *c, int node, int *k, int *groups,
+                                uint64_t *samples);
 /* Per-channel (last dimension) ranges of tensor i from the first pass:
  * returns the channel count (0: none) and points lo/hi at them. */
 int arv_calib_channels(const arv_calib *c, int tensor_index, const float **lo, const float **hi);
@@ -36,6 +44,9 @@ void arv_calib_free(arv_calib *c);
 
 typedef struct arv_quant_opts {
     int per_tensor;                 /* one weight scale per tensor, not per channel */
+    int gptq;                       /* round weights with GPTQ (quant/gptq.h) where
+                                       the calibration has its statistics
+                                       (arv_calib_start_hessians); else to nearest */
     double percentile;              /* activation ranges: 0 = min/max, else this
                                        percentile (needs histograms, see above) */
     int mse;                        /* activation ranges: MSE-optimal (needs histograms;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "quant/quant.h"
+#include "quant/gptq.h"
 #include "model/tflite_model.h"
 #include "model/tflite_schema.h"
 #include "model/tflite_write.h"
@@ -42,6 +43,8 @@ typedef struct qb {
     int *has, *fixed;          /* range known; params fixed (LOGISTIC) */
     int *q8;                   /* per old node: computed in int8 */
     float **wov;               /* per old constant: equalized copy (or NULL) */
+    float **eqk;               /* per old activation: equalization factor per
+                                  channel (its values were multiplied by it) */
     void **own;
     int n_own, cap_own;
     int oom;
@@ -255,10 +258,56 @@ static int get_q(qb *b, int i)
     return b->qidx[i] = k;
 }
 
-/* Per-channel symmetric int8 weights of old tensor i along dim qd;
- * returns the new tensor and its scales in *sc (n_ch entries). */
-static int quant_weights(qb *b, int i, int qd, const float *bias, float in_s, float out_s,
-                         const float **sc_out, int *n_ch)
+/* GPTQ codes for the weights w (old tensor i, quantized along qd with
+ * scales sc) of old node `node` reading activation x_ti, into d; 0 when
+ * done, -1 when the calibration has no statistics for the node (or GPTQ
+ * failed): round to nearest then. */
+static int gptq_weights(qb *b, int node, int x_ti, int i, int qd, const float *w,
+                        const float *sc, int8_t *d)
+{
+    int K, G;
+    uint64_t ns;
+    const double *H = arv_calib_hessian(b->cal, node, &K, &G, &ns);
+    const arv_gtensor *o = &b->g->tensors[i];
+    if (!H || ns == 0)
+        return -1;
+    const int nc = o->t.dims[qd];
+    const size_t total = arv_tensor_elems(&o->t);
+    if (qd == o->t.ndim - 1 && o->t.ndim == 4) {
+        /* depthwise [1, kh, kw, C]: one matrix per channel; an equalization
+         * factor scales all taps of a channel alike, which GPTQ ignores */
+        if (G != nc || (size_t)K * (size_t)nc != total)
+            return -1;
+        for (int c = 0; c < nc; c++)
+            if (arv_gptq_round(w + c, d + c, 1, K, 0, (size_t)nc, &sc[c],
+                               H + (size_t)c * (size_t)K * (size_t)K, NULL) != 0)
+                return -1;
+        return 0;
+    }
+    if (qd != 0 || G != 1 || (size_t)K * (size_t)nc != total)
+        return -1;
+    float *colk = NULL;
+    const float *k = b->eqk ? b->eqk[x_ti] : NULL;
+    if (k) {
+        const int C = b->g->tensors[x_ti].t.dims[b->g->tensors[x_ti].t.ndim - 1];
+        colk = malloc(sizeof(float) * (size_t)K);
+        if (!colk || C <= 0) {
+            free(colk);
+            return -1;
+        }
+        for (int j = 0; j < K; j++)
+            colk[j] = k[j % C];
+    }
+    int r = arv_gptq_round(w, d, nc, K, (size_t)K, 1, sc, H, colk);
+    free(colk);
+    return r;
+}
+
+/* Per-channel symmetric int8 weights of old tensor i along dim qd, read by
+ * old node `node` from activation x_ti; returns the new tensor and its
+ * scales in *sc (n_ch entries). */
+static int quant_weights(qb *b, int node, int x_ti, int i, int qd, const float *bias,
+                         float in_s, float out_s, const float **sc_out, int *n_ch)
 {
     const arv_gtensor *o = &b->g->tensors[i];
     const float *w = cdata(b, i);
@@ -317,11 +366,12 @@ static int quant_weights(qb *b, int i, int qd, const float *bias, float in_s, fl
     if (b->opt && b->opt->per_tensor)
         for (int c = 1; c < nc; c++)
             sc[c] = sc[0];
-    for (size_t j = 0; j < total; j++) {
-        int c = (int)((j / inner) % (size_t)nc);
-        double q = round((double)w[j] / sc[c]);
-        d[j] = (int8_t)(q < -127 ? -127 : q > 127 ? 127 : q);
-    }
+    if (!(b->opt && b->opt->gptq) || gptq_weights(b, node, x_ti, i, qd, w, sc, d) != 0)
+        for (size_t j = 0; j < total; j++) {
+            int c = (int)((j / inner) % (size_t)nc);
+            double q = round((double)w[j] / sc[c]);
+            d[j] = (int8_t)(q < -127 ? -127 : q > 127 ? 127 : q);
+        }
     b->t[k].const_data = d;
     b->t[k].t.scale = sc[0];
     b->wq[k] = (arv_wquant){.n = nc, .scale = sc, .zero_point = zp, .quantized_dimension = qd};
@@ -657,6 +707,7 @@ static void equalize(qb *b)
         b->wov[aw] = w1;
         b->wov[ab] = b1;
         b->wov[bw] = w2;
+        b->eqk[t] = k;
         b->lo[t] = (float)lo;
         b->hi[t] = (float)hi;
         b->has[t] = 1;
@@ -723,7 +774,8 @@ static void emit_int8(qb *b, const arv_node *n)
             float out_s;
             int32_t out_zp;
             act_params(b, n->out[0], &out_s, &out_zp);
-            in_new[k] = quant_weights(b, ti, qd, bf, in_s, out_s, &w_s, &nc);
+            in_new[k] = quant_weights(b, (int)(n - g->nodes), n->in[x], ti, qd, bf, in_s, out_s,
+                                      &w_s, &nc);
         }
         else if (has_w && k == bias)
             in_new[k] = -2;   /* after the weights */
@@ -855,6 +907,7 @@ static void qb_free(qb *b)
     free(b->fixed);
     free(b->q8);
     free(b->wov);
+    free(b->eqk);
 }
 
 arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
@@ -873,10 +926,11 @@ arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
     b.fixed = calloc(nt, sizeof(int));
     b.q8 = calloc((size_t)g->n_nodes + 1, sizeof(int));
     b.wov = calloc(nt, sizeof(float *));
+    b.eqk = calloc(nt, sizeof(float *));
     *out = NULL;
     *len = 0;
     arv_status s = ARV_OK;
-    if (!b.fidx || !b.qidx || !b.par || !b.lo || !b.hi || !b.has || !b.fixed || !b.q8 || !b.wov) {
+    if (!b.fidx || !b.qidx || !b.par || !b.lo || !b.hi || !b.has || !b.fixed || !b.q8 || !b.wov || !b.eqk) {
         qb_free(&b);
         arv_set_err(err, "out of memory");
         return ARV_ERR_NOMEM;
