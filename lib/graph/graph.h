@@ -42,6 +42,7 @@ typedef struct arv_op_params {
     int align_corners, half_pixel_centers;
     int block_size;
     int weights_format;
+    int pot_scale_int16;      /* ADD: TFLite's int16 power-of-two form asked */
     int n_new_shape;
     int new_shape[ARV_MAX_DIMS];
     /* Leading zero padding taken over from a PAD the interpreter skips

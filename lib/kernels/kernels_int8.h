@@ -319,4 +319,49 @@ static inline void arv_q11_axis(int o, int in, int out, int align_corners, int h
     *alpha = (int32_t)lrintf((p - (float)*i0) * 2048.0f);
 }
 
+/* ---- int16 activations, int8 weights ("16x8"; int16_conv.c,
+ * int16_elementwise.c say what TFLite does). Zero points of int16 tensors
+ * are 0; biases are int64. ---- */
+
+typedef struct arv_q16_conv {
+    const int32_t *mult;      /* per output channel, Q31 */
+    const int *shift;
+    int32_t act_min, act_max; /* int16 clamp of the output */
+} arv_q16_conv;
+/* TFLite's 64-bit MultiplyByQuantizedMultiplier (multiplier cut to Q15). */
+int32_t arv_q16_mul_by_mult64(int64_t x, int32_t q, int shift);
+void arv_q16_act_range(int act, float scale, int32_t zp, int32_t *lo, int32_t *hi);
+void arv_q16_conv2d(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                    const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                    int row_end);
+void arv_q16_depthwise(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                       const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                       int row_end);
+void arv_q16_fully_connected(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
+                             const int16_t *in, const int8_t *w, const int64_t *bias,
+                             int16_t *out, int row_begin, int row_end);
+/* ADD: arv_q_add with left_shift 15 and no offsets. */
+void arv_q16_add_prepare(float s1, float s2, float so, int act, arv_q_add *p);
+void arv_q16_add(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
+                 int16_t *out);
+/* MUL: arv_q_mul (arv_q_mul_prepare with zero points 0), int16 clamp. */
+void arv_q16_mul(const arv_q_mul *p, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
+                 int16_t *out);
+void arv_q16_quantize(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
+/* Requantize int8/int16 (in_bits 8 or 16) to int8/int16 with one multiplier. */
+void arv_q16_requantize(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
+                        int shift, int32_t out_zp, int out_bits, void *out);
+void arv_q16_dequantize(size_t n, const int16_t *in, float scale, int32_t zp, float *out);
+/* MAX_POOL_2D (avg 0) / AVERAGE_POOL_2D (avg 1), rows of batch*out_h; PAD
+ * with 0 (int16_spatial.c). */
+void arv_q16_pool(int avg, const arv_pool_geom *g, int32_t act_min, int32_t act_max,
+                  const int16_t *in, int16_t *out, int row_begin, int row_end);
+void arv_q16_pad4(const int in_dims[4], const int before[4], const int after[4],
+                  const int16_t *in, int16_t *out);
+/* RESIZE_BILINEAR, TFLite's integer kernel (int16_resize.c). */
+void arv_q16_resize_bilinear(const arv_resize_geom *g, const int16_t *in, int16_t *out,
+                             int row_begin, int row_end);
+void arv_q16_concat(int n_inputs, const int16_t *const *ins, const int *sizes, size_t outer,
+                    size_t inner, int16_t *out);
+
 #endif

@@ -1,5 +1,6 @@
 /* binary.c — ADD, SUB, MUL (broadcasting, fused activation) and PRELU. */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include "ops/ops.h"
 #include "model/tflite_schema.h"
@@ -50,12 +51,65 @@ static arv_status prepare8(arv_graph *g, arv_node *n, char *err)
     return ARV_OK;
 }
 
+/* int16 ADD (add.cc's general int16 scheme, int16_elementwise.c): all
+ * three int16 with zero point 0. The power-of-two form TFLite takes when
+ * pot_scale_int16 is set and every scale is a power of two is refused. */
+static arv_status prepare16(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    n->q8 = 1;
+    if (n->op != TFL_ADD && n->op != TFL_MUL)
+        return arv_q16_unsupported(g, n, err);
+    if ((s = arv_expect_q16(g, n, n->in[0], "input 0", err)) ||
+        (s = arv_expect_q16(g, n, n->in[1], "input 1", err)) ||
+        (s = arv_expect_q16(g, n, n->out[0], "output", err)))
+        return s;
+    const int a = n->in[0], b = n->in[1], o = n->out[0];
+    if (n->op == TFL_ADD && n->p.pot_scale_int16) {
+        int pot = 1;
+        for (int k = 0; k < 3; k++) {
+            int e;
+            const float m = frexpf(qs(g, k == 0 ? a : k == 1 ? b : o), &e);
+            pot &= m == 0.5f;
+        }
+        if (pot) {
+            arv_set_err(err, "operator %d (ADD): int16 with power-of-two scales and "
+                        "pot_scale_int16 set (TFLite's LSTM form) is not supported",
+                        n->model_index);
+            return ARV_ERR_UNSUPPORTED;
+        }
+    }
+    arv_q8 *q = arv_q8_alloc(n, 0);
+    if (!q) {
+        arv_set_err(err, "out of memory");
+        return ARV_ERR_NOMEM;
+    }
+    q->q16 = 1;
+    if (n->op == TFL_MUL) {
+        arv_q_mul_prepare(qs(g, a), 0, qs(g, b), 0, qs(g, o), 0, n->p.act, &q->mul);
+        arv_q16_act_range(n->p.act, qs(g, o), 0, &q->mul.act_min, &q->mul.act_max);
+    } else {
+        arv_q16_add_prepare(qs(g, a), qs(g, b), qs(g, o), n->p.act, &q->add);
+    }
+    /* products (2^30) and lifted sums (2^31) leave no room for a left shift */
+    if ((n->op == TFL_MUL && q->mul.shift > 0) || (n->op == TFL_ADD && q->add.out_shift > 0)) {
+        arv_set_err(err, "operator %d (%s): int16 output scale %g too small for the inputs'",
+                    n->model_index, n->def->name, (double)qs(g, o));
+        return ARV_ERR_UNSUPPORTED;
+    }
+    return ARV_OK;
+}
+
 static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     n->q8 = T(n->in[0])->type == ARV_INT8 || T(n->in[1])->type == ARV_INT8;
-    if (n->q8 && (s = prepare8(g, n, err)))
+    if (arv_node_has_int16(g, n)) {
+        if ((s = prepare16(g, n, err)))
+            return s;
+    } else if (n->q8 && (s = prepare8(g, n, err))) {
         return s;
+    }
     if (!n->q8 && ((s = arv_expect_f32(g, n, n->in[0], "input 0", err)) ||
                    (s = arv_expect_f32(g, n, n->in[1], "input 1", err))))
         return s;
@@ -97,6 +151,10 @@ typedef struct bin_job {
     const int8_t *a8, *b8;
     int8_t *out8;
     int q8_reference;
+    /* int16 path (ADD) */
+    int q16;
+    const int16_t *a16, *b16;
+    int16_t *out16;
 } bin_job;
 
 static void run8(const bin_job *j, const arv_bcast4 *s, const int8_t *a, const int8_t *b,
@@ -117,6 +175,15 @@ static void run8(const bin_job *j, const arv_bcast4 *s, const int8_t *a, const i
     }
     default: j->k8->prelu(&q->prelu, s, a, b, out); break;
     }
+}
+
+static void run16(const arv_node *n, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
+                  int16_t *out)
+{
+    if (n->op == TFL_MUL)
+        arv_q16_mul(&arv_q8_of(n)->mul, s, a, b, out);
+    else
+        arv_q16_add(&arv_q8_of(n)->add, s, a, b, out);
 }
 
 static int spans(const int *d, const int *out)
@@ -149,6 +216,10 @@ static void bin_rows(void *ctx, int r0, int r1)
         s.b[2] = r1 - r0;
         ob = (size_t)r0 * c;
     }
+    if (j->q16) {
+        run16(j->n, &s, j->a16 + oa, j->b16 + ob, j->out16 + (size_t)r0 * c);
+        return;
+    }
     if (j->k8) {
         run8(j, &s, j->a8 + oa, j->b8 + ob, j->out8 + (size_t)r0 * c);
         return;
@@ -171,6 +242,21 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.k8 = NULL;
     j.n = n;
     j.q8_reference = x->q8_reference;
+    j.q16 = n->q8 && arv_q8_of(n)->q16;
+    if (j.q16) {
+        j.a16 = x->t[n->in[0]].data;
+        j.b16 = x->t[n->in[1]].data;
+        j.out16 = x->t[n->out[0]].data;
+        const int64_t rows16 = (int64_t)j.s.out[0] * j.s.out[1] * j.s.out[2];
+        if (!row_splittable(&j.s) || rows16 > INT_MAX) {
+            run16(n, &j.s, j.a16, j.b16, j.out16);
+            return;
+        }
+        const int c16 = j.s.out[3] > 0 ? j.s.out[3] : 1;
+        arv_exec_split(x, (int)rows16, arv_exec_min_items((uint64_t)c16, ARV_SPLIT_MIN_ELEMS),
+                       bin_rows, &j);
+        return;
+    }
     if (n->q8) {
         j.k8 = x->k8;
         j.a8 = x->t[n->in[0]].data;

@@ -55,10 +55,18 @@ arv_status arv_check_out_shape(arv_graph *g, const arv_node *n, int oi,
      * except DENSIFY, which keeps (and checks) its input's type; a stored
      * type with smaller elements would make the kernel overrun the arena. */
     if (n->q8) {
-        if ((n->op != TFL_DENSIFY && n->op != TFL_DEQUANTIZE) &&
+        /* int16 ops: int16 output, or int8 out of a requantizing QUANTIZE */
+        const int want16 = t->t.type == ARV_INT16 ||
+                           (n->qdata && arv_q8_of(n)->q16 && n->op == TFL_QUANTIZE);
+        if (want16 && t->t.type == ARV_INT16) {
+            if (arv_expect_q16(g, n, n->out[oi], "output", err) != ARV_OK)
+                return ARV_ERR_UNSUPPORTED;
+        } else if ((n->op != TFL_DENSIFY && n->op != TFL_DEQUANTIZE) &&
             arv_expect_q8(g, n, n->out[oi], "output", err) != ARV_OK)
             return ARV_ERR_UNSUPPORTED;
     } else if (n->op != TFL_DENSIFY && t->t.type != ARV_FLOAT32) {
+        if (t->t.type == ARV_INT16)
+            return arv_q16_unsupported(g, n, err);
         return arv_expect_f32(g, n, n->out[oi], "output", err);
     }
     int same = t->t.ndim == ndim;
@@ -166,7 +174,11 @@ arv_status arv_op_parse_options(arv_node *n, int opt_type, const fb_table *o,
         p->axis = fb_get_i32(o, CAT_AXIS, 0, &bad);
         p->act = fb_get_u8(o, CAT_ACT, 0, &bad);
         break;
-    case OPT_ADD: p->act = fb_get_u8(o, ADD_ACT, 0, &bad); break;
+    case OPT_ADD:
+        p->act = fb_get_u8(o, ADD_ACT, 0, &bad);
+        /* schema default true; only int16 ADD reads it */
+        p->pot_scale_int16 = fb_get_u8(o, ADD_POT_SCALE_INT16, 1, &bad);
+        break;
     case OPT_SUB: p->act = fb_get_u8(o, 0, 0, &bad); break;
     case OPT_MUL: p->act = fb_get_u8(o, MUL_ACT, 0, &bad); break;
     case OPT_RESIZE_BILINEAR:

@@ -27,7 +27,30 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
         dims[d] = t0->dims[d];
     n->q8 = g->tensors[n->out[0]].t.type == ARV_INT8;
     arv_q8 *q = NULL;
-    if (n->q8) {
+    const int q16 = arv_node_has_int16(g, n);
+    if (q16) {
+        /* TFLite: int16 inputs carry the output's scale (zero points 0). */
+        if (n->p.act != TFL_ACT_NONE)
+            return arv_q16_unsupported(g, n, err);
+        if ((s = arv_expect_q16(g, n, n->out[0], "output", err)))
+            return s;
+        for (int i = 0; i < n->n_in; i++) {
+            if ((s = arv_expect_q16(g, n, n->in[i], "input", err)))
+                return s;
+            if (g->tensors[n->in[i]].q_scale[0] != g->tensors[n->out[0]].q_scale[0]) {
+                arv_set_err(err, "operator %d (CONCATENATION): int16 input %d has scale %g, "
+                            "the output %g; TFLite requires them equal", n->model_index, i,
+                            (double)g->tensors[n->in[i]].q_scale[0],
+                            (double)g->tensors[n->out[0]].q_scale[0]);
+                return ARV_ERR_UNSUPPORTED;
+            }
+        }
+        if (!(q = arv_q8_alloc(n, 0))) {
+            arv_set_err(err, "out of memory");
+            return ARV_ERR_NOMEM;
+        }
+        n->q8 = q->q16 = 1;
+    } else if (n->q8) {
         if (n->p.act != TFL_ACT_NONE) {
             arv_set_err(err, "operator %d (CONCATENATION): int8 with a fused activation (%s) "
                         "is not supported", n->model_index, arv_act_name(n->p.act));
@@ -43,7 +66,9 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
         q->out_zp = g->tensors[n->out[0]].q_zp[0];
     }
     for (int i = 0; i < n->n_in; i++) {
-        if (n->q8) {
+        if (q16) {
+            /* checked above */
+        } else if (n->q8) {
             if ((s = arv_expect_q8(g, n, n->in[i], "input", err)))
                 return s;
             q->cat_scale[i] = g->tensors[n->in[i]].q_scale[0];
@@ -86,6 +111,13 @@ static void eval(const arv_exec *x, const arv_node *n)
     for (int i = 0; i < n->n_in; i++) {
         ins[i] = n->q8 ? NULL : x_f32(x, n->in[i]);
         sizes[i] = x_t(x, n->in[i])->dims[axis];
+    }
+    if (n->q8 && arv_q8_of(n)->q16) {
+        const int16_t *ins16[MAX_CAT];
+        for (int i = 0; i < n->n_in; i++)
+            ins16[i] = x->t[n->in[i]].data;
+        arv_q16_concat(n->n_in, ins16, sizes, outer, inner, x->t[n->out[0]].data);
+        return;
     }
     if (n->q8) {
         const arv_q8 *q = arv_q8_of(n);

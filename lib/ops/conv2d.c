@@ -9,7 +9,12 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     n->q8 = T(n->in[0])->type == ARV_INT8;
-    if (n->q8) {
+    if (arv_node_has_int16(g, n)) {
+        const arv_tensor *w16 = T(n->in[1]);
+        if ((s = arv_q16_prepare_conv(g, n, n->in[0], n->in[1], n->n_in > 2 ? n->in[2] : -1, 0,
+                                      w16->ndim == 4 ? w16->dims[0] : 0, err)))
+            return s;
+    } else if (n->q8) {
         const arv_tensor *w8 = T(n->in[1]);
         if ((s = arv_q8_prepare_conv(g, n, n->in[0], n->in[1], n->n_in > 2 ? n->in[2] : -1, 0,
                                      w8->ndim == 4 ? w8->dims[0] : 0, err)))
@@ -69,8 +74,11 @@ static void eval8(const arv_exec *x, const arv_node *n)
 {
     arv_conv_geom geo;
     arv_conv_geom_fill(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->out[0]), &n->p, 0, &geo);
-    arv_q8_conv_eval(x, n, &geo,
-                     (uint64_t)geo.out_w * geo.out_c * geo.k_h * geo.k_w * geo.in_c);
+    const uint64_t row_macs = (uint64_t)geo.out_w * geo.out_c * geo.k_h * geo.k_w * geo.in_c;
+    if (arv_q8_of(n)->q16)
+        arv_q16_conv_eval(x, n, &geo, row_macs);
+    else
+        arv_q8_conv_eval(x, n, &geo, row_macs);
 }
 
 static void eval(const arv_exec *x, const arv_node *n)

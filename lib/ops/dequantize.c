@@ -8,13 +8,22 @@
 
 #define T(i) (&g->tensors[(i)].t)
 
+/* int16 constants are not folded (fold.c has no int16): refused. */
+static int gi_const(const arv_graph *g, const arv_node *n)
+{
+    return g->tensors[n->in[0]].const_data != NULL;
+}
+
 static arv_status prepare_deq(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     const arv_tensor *in = T(n->in[0]);
     if ((s = arv_expect_f32(g, n, n->out[0], "output", err)))
         return s;
-    if (in->type != ARV_FLOAT16 && in->type != ARV_INT8 && in->type != ARV_UINT8) {
+    if (in->type == ARV_INT16 && !gi_const(g, n) && (s = arv_expect_q16(g, n, n->in[0], "input", err)))
+        return s;
+    if (in->type != ARV_FLOAT16 && in->type != ARV_INT8 && in->type != ARV_UINT8 &&
+        (in->type != ARV_INT16 || gi_const(g, n))) {
         arv_set_err(err, "operator %d (DEQUANTIZE): input type %s not supported",
                     n->model_index, arv_dtype_name(in->type));
         return ARV_ERR_UNSUPPORTED;
@@ -36,6 +45,10 @@ static void eval_deq(const arv_exec *x, const arv_node *n)
     if (in->type == ARV_INT8) {
         x->k8->dequantize(arv_tensor_elems(in), in->data, in->scale, in->zero_point,
                           x_f32(x, n->out[0]));
+        return;
+    }
+    if (in->type == ARV_INT16) {
+        arv_q16_dequantize(arv_tensor_elems(in), in->data, in->scale, 0, x_f32(x, n->out[0]));
         return;
     }
     arv_dequantize_f32(in, in->data, x_f32(x, n->out[0]));

@@ -22,7 +22,14 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
     arv_status s;
     int has_bias = n->n_in > 2 && n->in[2] >= 0;
     n->q8 = T(n->in[0])->type == ARV_INT8;
-    if (n->q8) {
+    if (arv_node_has_int16(g, n)) {
+        /* fully_connected.cc, int16 in/out with int64 bias: the reference
+         * kernel (int64 sum, 64-bit requantization), as conv 16x8 */
+        const arv_tensor *w16 = T(n->in[1]);
+        if ((s = arv_q16_prepare_conv(g, n, n->in[0], n->in[1], has_bias ? n->in[2] : -1, 0,
+                                      w16->ndim == 2 ? w16->dims[0] : 0, err)))
+            return s;
+    } else if (n->q8) {
         const arv_tensor *w8 = T(n->in[1]);
         if ((s = arv_q8_prepare_conv(g, n, n->in[0], n->in[1], has_bias ? n->in[2] : -1, 0,
                                      w8->ndim == 2 ? w8->dims[0] : 0, err)))
@@ -74,7 +81,10 @@ static void eval8(const arv_exec *x, const arv_node *n)
 {
     arv_conv_geom geo;
     arv_fc_geom(x_t(x, n->in[0]), x_t(x, n->in[1]), &geo);
-    arv_q8_conv_eval(x, n, &geo, (uint64_t)geo.in_c * geo.out_c);
+    if (arv_q8_of(n)->q16)
+        arv_q16_conv_eval(x, n, &geo, (uint64_t)geo.in_c * geo.out_c);
+    else
+        arv_q8_conv_eval(x, n, &geo, (uint64_t)geo.in_c * geo.out_c);
 }
 
 static void eval(const arv_exec *x, const arv_node *n)

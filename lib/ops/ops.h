@@ -100,6 +100,11 @@ typedef struct arv_q8 {
     arv_q_conv conv_tfl;
     arv_q_mul mul_tfl;
     arv_q_add add_tfl;
+    /* int16 activations ("16x8", q16common.c): the node's int16 form. */
+    int q16;
+    arv_q16_conv conv16;
+    int32_t rq_mult;            /* QUANTIZE requantization involving int16 */
+    int rq_shift;
 } arv_q8;
 
 struct arv_exec;
@@ -129,6 +134,25 @@ void arv_fc_geom(const arv_tensor *in, const arv_tensor *w, arv_conv_geom *g);
 /* int8 op whose input and output share scale and zero point (pools, PAD,
  * RESHAPE-like moves); sets act_min/act_max from n->p.act. */
 arv_status arv_q8_prepare_same(arv_graph *g, arv_node *n, char *err);
+/* int16 ("16x8") helpers, q16common.c. 1 if tensor ti is int16 with one
+ * positive scale and zero point 0 (TFLite's requirement). */
+int arv_is_q16_tensor(const arv_graph *g, int ti);
+arv_status arv_expect_q16(const arv_graph *g, const arv_node *n, int ti, const char *role,
+                          char *err);
+/* CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED with int16 input and output,
+ * int8 symmetric weights (per tensor or per channel along chan_dim), int64
+ * bias (or none); sets n->q8 and q16. */
+arv_status arv_q16_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, int ti_b,
+                                int chan_dim, int out_c, char *err);
+void arv_q16_conv_eval(const struct arv_exec *x, const arv_node *n, const arv_conv_geom *geo,
+                       uint64_t row_macs);
+/* int16 op whose input and output share scale (zero point 0). */
+arv_status arv_q16_prepare_same(arv_graph *g, arv_node *n, char *err);
+/* 1 if any activation input or output of n is int16. */
+int arv_node_has_int16(const arv_graph *g, const arv_node *n);
+/* Error for an int16 type mix the op does not run. */
+arv_status arv_q16_unsupported(const arv_graph *g, const arv_node *n, char *err);
+
 /* Error for an int8 type mix the op does not run. */
 arv_status arv_q8_unsupported(const arv_graph *g, const arv_node *n, char *err);
 

@@ -28,7 +28,10 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     n->q8 = T(n->in[0])->type == ARV_INT8;
-    if (n->q8) {
+    if (arv_node_has_int16(g, n)) {
+        if ((s = arv_q16_prepare_same(g, n, err)))
+            return s;
+    } else if (n->q8) {
         if ((s = arv_q8_prepare_same(g, n, err)))
             return s;
     } else if ((s = arv_expect_f32(g, n, n->in[0], "input", err))) {
@@ -76,6 +79,10 @@ static void eval(const arv_exec *x, const arv_node *n)
 {
     pad_job j;
     pads4(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->in[1])->data, j.before, j.after, j.in4);
+    if (n->q8 && arv_q8_of(n)->q16) {
+        arv_q16_pad4(j.in4, j.before, j.after, x->t[n->in[0]].data, x->t[n->out[0]].data);
+        return;
+    }
     if (n->q8) {
         /* TFLite pads int8 with the output's zero point. */
         x->k8->pad4(j.in4, j.before, j.after, (int8_t)arv_q8_of(n)->out_zp, x->t[n->in[0]].data,

@@ -9,7 +9,21 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     n->q8 = T(n->in[0])->type == ARV_INT8;
-    if (n->q8) {
+    if (arv_node_has_int16(g, n)) {
+        /* TFLite's int16 pools need zero points 0 and move values as they
+         * are; the clamp follows the output's scale. */
+        if ((s = arv_expect_q16(g, n, n->in[0], "input", err)) ||
+            (s = arv_expect_q16(g, n, n->out[0], "output", err)))
+            return s;
+        arv_q8 *q = arv_q8_alloc(n, 0);
+        if (!q) {
+            arv_set_err(err, "out of memory");
+            return ARV_ERR_NOMEM;
+        }
+        n->q8 = q->q16 = 1;
+        arv_q16_act_range(n->p.act, g->tensors[n->out[0]].q_scale[0], 0, &q->act_min,
+                          &q->act_max);
+    } else if (n->q8) {
         if ((s = arv_q8_prepare_same(g, n, err)))
             return s;
     } else if ((s = arv_expect_f32(g, n, n->in[0], "input", err))) {
@@ -62,12 +76,16 @@ typedef struct pool_job {
     int32_t lo, hi;
     const int8_t *in8;
     int8_t *out8;
+    int q16, avg;
 } pool_job;
 
 static void pool_rows(void *ctx, int b, int e)
 {
     const pool_job *j = ctx;
-    if (j->fn8)
+    if (j->q16)
+        arv_q16_pool(j->avg, &j->p, j->lo, j->hi, (const int16_t *)j->in8, (int16_t *)j->out8,
+                     b, e);
+    else if (j->fn8)
         j->fn8(&j->p, j->lo, j->hi, j->in8, j->out8, b, e);
     else
         j->fn(&j->p, j->in, j->out, b, e);
@@ -82,11 +100,13 @@ static void pool8_setup(const arv_exec *x, const arv_node *n, pool_job *j)
     j->out8 = x->t[n->out[0]].data;
     j->in = NULL;
     j->out = NULL;
+    j->q16 = arv_q8_of(n)->q16;
+    j->avg = n->op == TFL_AVERAGE_POOL_2D;
 }
 
 static void eval_max(const arv_exec *x, const arv_node *n)
 {
-    pool_job j = {x->k->max_pool, {0}, NULL, NULL, NULL, 0, 0, NULL, NULL};
+    pool_job j = {x->k->max_pool, {0}, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0};
     geom(x, n, &j.p);
     if (n->q8)
         pool8_setup(x, n, &j);
@@ -101,7 +121,7 @@ static void eval_max(const arv_exec *x, const arv_node *n)
 
 static void eval_avg(const arv_exec *x, const arv_node *n)
 {
-    pool_job j = {x->k->avg_pool, {0}, NULL, NULL, NULL, 0, 0, NULL, NULL};
+    pool_job j = {x->k->avg_pool, {0}, NULL, NULL, NULL, 0, 0, NULL, NULL, 0, 0};
     geom(x, n, &j.p);
     if (n->q8)
         pool8_setup(x, n, &j);

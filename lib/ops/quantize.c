@@ -10,11 +10,56 @@
 
 #define T(i) (&g->tensors[(i)].t)
 
+/* QUANTIZE into or out of int16 (quantize.cc): float -> int16, and the
+ * requantizations int16 -> int8 / int16 and int8 -> int16, int16 zero
+ * points 0; kernels in int16_elementwise.c. */
+static arv_status prepare16(arv_graph *g, arv_node *n, char *err)
+{
+    arv_status s;
+    const int ti = n->in[0], to = n->out[0];
+    const arv_tensor *in = T(ti), *out = T(to);
+    if (in->type == ARV_INT16 && (s = arv_expect_q16(g, n, ti, "input", err)))
+        return s;
+    if (out->type == ARV_INT16 && (s = arv_expect_q16(g, n, to, "output", err)))
+        return s;
+    if (in->type == ARV_INT8 && (s = arv_expect_q8(g, n, ti, "input", err)))
+        return s;
+    if (out->type == ARV_INT8 && (s = arv_expect_q8(g, n, to, "output", err)))
+        return s;
+    if ((in->type != ARV_FLOAT32 && in->type != ARV_INT8 && in->type != ARV_INT16) ||
+        (out->type != ARV_INT8 && out->type != ARV_INT16))
+        return arv_q16_unsupported(g, n, err);
+    arv_q8 *q = arv_q8_alloc(n, 0);
+    if (!q) {
+        arv_set_err(err, "out of memory");
+        return ARV_ERR_NOMEM;
+    }
+    q->q16 = 1;
+    q->out_scale = g->tensors[to].q_scale[0];
+    q->out_zp = g->tensors[to].q_zp[0];
+    if (in->type != ARV_FLOAT32) {
+        q->in_scale = g->tensors[ti].q_scale[0];
+        q->in_zp = g->tensors[ti].q_zp[0];
+        arv_q_quantize_mult((double)q->in_scale / (double)q->out_scale, &q->rq_mult, &q->rq_shift);
+        /* (x - zp) << shift must stay in int32, as TFLite's arithmetic needs */
+        if (q->rq_shift > 14) {
+            arv_set_err(err, "operator %d (QUANTIZE): scale ratio %g too large", n->model_index,
+                        (double)q->in_scale / (double)q->out_scale);
+            return ARV_ERR_UNSUPPORTED;
+        }
+    }
+    snprintf(n->params_str, sizeof n->params_str, "%s->%s", arv_dtype_name(in->type),
+             arv_dtype_name(out->type));
+    return arv_check_out_shape(g, n, 0, in->dims, in->ndim, err);
+}
+
 static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     const arv_tensor *in = T(n->in[0]);
     n->q8 = 1;
+    if (arv_node_has_int16(g, n))
+        return prepare16(g, n, err);
     if ((s = arv_expect_q8(g, n, n->out[0], "output", err)))
         return s;
     if (in->type != ARV_FLOAT32 && !arv_is_q8_tensor(g, n->in[0]))
@@ -53,10 +98,23 @@ typedef struct q_job {
     size_t count;
     const void *in;
     int8_t *out;
+    int in_bits, out_bits;      /* int16 forms: element widths */
 } q_job;
 
 static void q_range(const q_job *j, size_t i0, size_t i1)
 {
+    const arv_q8 *q = j->q;
+    if (q->q16) {
+        const int ob = j->out_bits, ib = j->in_bits;
+        if (ib == 32)
+            arv_q16_quantize(i1 - i0, (const float *)j->in + i0, q->out_scale, q->out_zp,
+                             (int16_t *)j->out + i0);
+        else
+            arv_q16_requantize(i1 - i0, (const char *)j->in + i0 * (size_t)(ib / 8), ib,
+                               q->in_zp, q->rq_mult, q->rq_shift, q->out_zp, ob,
+                               (char *)j->out + i0 * (size_t)(ob / 8));
+        return;
+    }
     if (j->q->use_lut)
         j->k->lut(i1 - i0, (const int8_t *)j->in + i0, j->q->lut, j->out + i0);
     else if (j->rne)
@@ -78,7 +136,9 @@ static void q_blocks(void *ctx, int b, int e)
 static void eval(const arv_exec *x, const arv_node *n)
 {
     q_job j = {x->k8, arv_q8_of(n), !x->q8_reference, arv_tensor_elems(x_t(x, n->in[0])),
-               x->t[n->in[0]].data, x->t[n->out[0]].data};
+               x->t[n->in[0]].data, x->t[n->out[0]].data,
+               (int)arv_dtype_size(x->t[n->in[0]].type) * 8,
+               (int)arv_dtype_size(x->t[n->out[0]].type) * 8};
     const size_t blocks = (j.count + Q_BLOCK - 1) / Q_BLOCK;
     if (blocks > INT_MAX)
         q_range(&j, 0, j.count);   /* beyond any tensor limit in use: one piece */

@@ -9,7 +9,10 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
 {
     arv_status s;
     n->q8 = T(n->in[0])->type == ARV_INT8;
-    if (n->q8) {
+    if (arv_node_has_int16(g, n)) {
+        if ((s = arv_q16_prepare_same(g, n, err)))
+            return s;
+    } else if (n->q8) {
         if ((s = arv_q8_prepare_same(g, n, err)))
             return s;
     } else if ((s = arv_expect_f32(g, n, n->in[0], "input", err))) {
@@ -56,12 +59,15 @@ typedef struct rb8_job {
     int8_t *out;
     int reference;
     const arv_kernel_table_int8 *k8;
+    int q16;
 } rb8_job;
 
 static void rb8_rows(void *ctx, int b, int e)
 {
     const rb8_job *j = ctx;
-    if (j->reference)
+    if (j->q16)
+        arv_q16_resize_bilinear(&j->r, (const int16_t *)j->in, (int16_t *)j->out, b, e);
+    else if (j->reference)
         arv_q8_resize_bilinear(&j->r, j->in, j->out, b, e);
     else if (j->k8->resize_bilinear_q11)   /* what TFLite runs: XNNPACK's kernel */
         j->k8->resize_bilinear_q11(&j->r, j->in, j->out, b, e);
@@ -75,7 +81,7 @@ static void eval(const arv_exec *x, const arv_node *n)
     if (n->q8) {
         rb8_job j8 = {{in->dims[0], in->dims[1], in->dims[2], in->dims[3], out->dims[1],
                        out->dims[2], n->p.align_corners, n->p.half_pixel_centers},
-                      in->data, out->data, x->q8_reference, x->k8};
+                      in->data, out->data, x->q8_reference, x->k8, arv_q8_of(n)->q16};
         arv_exec_split(x, j8.r.batch * j8.r.out_h,
                        arv_exec_min_items((uint64_t)j8.r.out_w * (uint64_t)j8.r.c,
                                           ARV_SPLIT_MIN_ELEMS),
