@@ -153,6 +153,14 @@ int arv_node_has_int16(const arv_graph *g, const arv_node *n);
 /* Error for an int16 type mix the op does not run. */
 arv_status arv_q16_unsupported(const arv_graph *g, const arv_node *n, char *err);
 
+/* Check that ti_w is a constant symmetric int8 filter, per tensor or per
+ * channel along chan_dim with out_c channels (int8 and int16 convs alike). */
+arv_status arv_q_check_filter(const arv_graph *g, const arv_node *n, int ti_w, int chan_dim,
+                              int out_c, char *err);
+/* Error naming the op and its input/output types: its `form` ("int8",
+ * "int16") does not run this type mix. */
+arv_status arv_q_form_unsupported(const arv_graph *g, const arv_node *n, const char *form,
+                                  char *err);
 /* Error for an int8 type mix the op does not run. */
 arv_status arv_q8_unsupported(const arv_graph *g, const arv_node *n, char *err);
 

@@ -49,14 +49,7 @@ int arv_node_has_int16(const arv_graph *g, const arv_node *n)
 
 arv_status arv_q16_unsupported(const arv_graph *g, const arv_node *n, char *err)
 {
-    char types[128] = "";
-    for (int k = 0; k < n->n_in && strlen(types) < 100; k++)
-        snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", k ? "," : "",
-                 n->in[k] >= 0 ? arv_dtype_name(g->tensors[n->in[k]].t.type) : "-");
-    arv_set_err(err, "operator %d (%s): int16 form with inputs (%s) -> %s is not supported",
-                n->model_index, n->def->name, types,
-                arv_dtype_name(g->tensors[n->out[0]].t.type));
-    return ARV_ERR_UNSUPPORTED;
+    return arv_q_form_unsupported(g, n, "int16", err);
 }
 
 arv_status arv_q16_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, int ti_b,
@@ -67,21 +60,9 @@ arv_status arv_q16_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, 
     if ((s = arv_expect_q16(g, n, ti_in, "input", err)) ||
         (s = arv_expect_q16(g, n, n->out[0], "output", err)))
         return s;
+    if ((s = arv_q_check_filter(g, n, ti_w, chan_dim, out_c, err)))
+        return s;
     const arv_gtensor *w = &g->tensors[ti_w];
-    if (w->t.type != ARV_INT8 || w->q_n < 1 || !w->const_data ||
-        (w->q_n > 1 && (w->q_dim != chan_dim || w->q_n != out_c))) {
-        arv_set_err(err, "operator %d (%s): filter '%s' must be constant int8, quantized per "
-                    "tensor or per output channel (dimension %d, %d channels)", n->model_index,
-                    n->def->name, w->t.name, chan_dim, out_c);
-        return ARV_ERR_UNSUPPORTED;
-    }
-    for (int c = 0; c < w->q_n; c++)
-        if (w->q_zp[c] != 0 || !(w->q_scale[c] > 0.0f) || !isfinite(w->q_scale[c])) {
-            arv_set_err(err, "operator %d (%s): filter '%s' channel %d has zero point %d, scale "
-                        "%g (int8 filters are symmetric)", n->model_index, n->def->name,
-                        w->t.name, c, w->q_zp[c], (double)w->q_scale[c]);
-            return ARV_ERR_UNSUPPORTED;
-        }
     /* TFLite runs an int32 bias through other kernels (int32 accumulators,
      * optimized path); only the int64 form is implemented here. */
     if (ti_b >= 0 && g->tensors[ti_b].t.type != ARV_INT64) {

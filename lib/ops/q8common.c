@@ -51,25 +51,9 @@ arv_status arv_expect_q8(const arv_graph *g, const arv_node *n, int ti, const ch
     return ARV_OK;
 }
 
-arv_status arv_q8_unsupported(const arv_graph *g, const arv_node *n, char *err)
+arv_status arv_q_check_filter(const arv_graph *g, const arv_node *n, int ti_w, int chan_dim,
+                              int out_c, char *err)
 {
-    char types[128] = "";
-    for (int k = 0; k < n->n_in && strlen(types) < 100; k++)
-        snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", k ? "," : "",
-                 n->in[k] >= 0 ? arv_dtype_name(g->tensors[n->in[k]].t.type) : "-");
-    arv_set_err(err, "operator %d (%s): int8 form with inputs (%s) -> %s is not supported",
-                n->model_index, n->def->name, types,
-                arv_dtype_name(g->tensors[n->out[0]].t.type));
-    return ARV_ERR_UNSUPPORTED;
-}
-
-arv_status arv_q8_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, int ti_b,
-                               int chan_dim, int out_c, char *err)
-{
-    arv_status s;
-    if ((s = arv_expect_q8(g, n, ti_in, "input", err)) ||
-        (s = arv_expect_q8(g, n, n->out[0], "output", err)))
-        return s;
     const arv_gtensor *w = &g->tensors[ti_w];
     if (w->t.type != ARV_INT8 || w->q_n < 1 || !w->const_data ||
         (w->q_n > 1 && (w->q_dim != chan_dim || w->q_n != out_c))) {
@@ -85,6 +69,37 @@ arv_status arv_q8_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, i
                         w->t.name, c, w->q_zp[c], (double)w->q_scale[c]);
             return ARV_ERR_UNSUPPORTED;
         }
+    return ARV_OK;
+}
+
+arv_status arv_q_form_unsupported(const arv_graph *g, const arv_node *n, const char *form,
+                                  char *err)
+{
+    char types[128] = "";
+    for (int k = 0; k < n->n_in && strlen(types) < 100; k++)
+        snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", k ? "," : "",
+                 n->in[k] >= 0 ? arv_dtype_name(g->tensors[n->in[k]].t.type) : "-");
+    arv_set_err(err, "operator %d (%s): %s form with inputs (%s) -> %s is not supported",
+                n->model_index, n->def->name, form, types,
+                arv_dtype_name(g->tensors[n->out[0]].t.type));
+    return ARV_ERR_UNSUPPORTED;
+}
+
+arv_status arv_q8_unsupported(const arv_graph *g, const arv_node *n, char *err)
+{
+    return arv_q_form_unsupported(g, n, "int8", err);
+}
+
+arv_status arv_q8_prepare_conv(arv_graph *g, arv_node *n, int ti_in, int ti_w, int ti_b,
+                               int chan_dim, int out_c, char *err)
+{
+    arv_status s;
+    if ((s = arv_expect_q8(g, n, ti_in, "input", err)) ||
+        (s = arv_expect_q8(g, n, n->out[0], "output", err)))
+        return s;
+    if ((s = arv_q_check_filter(g, n, ti_w, chan_dim, out_c, err)))
+        return s;
+    const arv_gtensor *w = &g->tensors[ti_w];
     if (ti_b >= 0 && g->tensors[ti_b].t.type != ARV_INT32) {
         arv_set_err(err, "operator %d (%s): bias '%s' is %s; int8 ops take an int32 bias",
                     n->model_index, n->def->name, g->tensors[ti_b].t.name,

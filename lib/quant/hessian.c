@@ -42,9 +42,9 @@ static int weighted(const arv_graph *g, const arv_node *n)
     const arv_gtensor *w = &g->tensors[n->in[1]], *x = &g->tensors[n->in[0]];
     if (!w->const_data || w->t.type != ARV_FLOAT32 || x->t.type != ARV_FLOAT32)
         return 0;
-    if (n->op == TFL_CONV_2D)
-        return w->t.ndim == 4 && x->t.ndim == 4 && w->t.dims[3] == x->t.dims[3];
-    if (n->op == TFL_DEPTHWISE_CONV_2D)
+    /* both read the input's channels along the weights' last dimension
+     * (depthwise: multiplier 1 only) */
+    if (n->op == TFL_CONV_2D || n->op == TFL_DEPTHWISE_CONV_2D)
         return w->t.ndim == 4 && x->t.ndim == 4 && w->t.dims[3] == x->t.dims[3];
     if (n->op == TFL_FULLY_CONNECTED)
         return w->t.ndim == 2;

@@ -38,91 +38,14 @@ static inline int16_t requant16(int64_t acc, const arv_q16_conv *q, int oc)
     return (int16_t)v;
 }
 
-void arv_q16_conv2d(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
-                    const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
-                    int row_end)
-{
-    const int ic_n = g->in_c;
-    for (int r = row_begin; r < row_end; r++) {
-        const int b = r / g->out_h, oy = r % g->out_h;
-        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * ic_n;
-        for (int ox = 0; ox < g->out_w; ox++) {
-            const int y0 = oy * g->stride_h - g->pad_top;
-            const int x0 = ox * g->stride_w - g->pad_left;
-            int16_t *o = out + ((size_t)r * g->out_w + ox) * g->out_c;
-            for (int oc = 0; oc < g->out_c; oc++) {
-                int64_t acc = 0;
-                for (int ky = 0; ky < g->k_h; ky++) {
-                    const int y = y0 + ky * g->dil_h;
-                    if (y < 0 || y >= g->in_h)
-                        continue;
-                    for (int kx = 0; kx < g->k_w; kx++) {
-                        const int x = x0 + kx * g->dil_w;
-                        if (x < 0 || x >= g->in_w)
-                            continue;
-                        const int16_t *ip = in_b + ((size_t)y * g->in_w + x) * ic_n;
-                        const int8_t *wp = w + (((size_t)oc * g->k_h + ky) * g->k_w + kx) * ic_n;
-                        for (int c = 0; c < ic_n; c++)
-                            acc += (int32_t)wp[c] * ip[c];
-                    }
-                }
-                if (bias)
-                    acc += bias[oc];
-                o[oc] = requant16(acc, q, oc);
-            }
-        }
-    }
-}
-
-void arv_q16_depthwise(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
-                       const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
-                       int row_end)
-{
-    const int ic_n = g->in_c, m_n = g->depth_mult;
-    for (int r = row_begin; r < row_end; r++) {
-        const int b = r / g->out_h, oy = r % g->out_h;
-        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * ic_n;
-        for (int ox = 0; ox < g->out_w; ox++) {
-            const int y0 = oy * g->stride_h - g->pad_top;
-            const int x0 = ox * g->stride_w - g->pad_left;
-            int16_t *o = out + ((size_t)r * g->out_w + ox) * g->out_c;
-            for (int ic = 0; ic < ic_n; ic++) {
-                for (int m = 0; m < m_n; m++) {
-                    const int oc = ic * m_n + m;
-                    int64_t acc = 0;
-                    for (int ky = 0; ky < g->k_h; ky++) {
-                        const int y = y0 + ky * g->dil_h;
-                        if (y < 0 || y >= g->in_h)
-                            continue;
-                        for (int kx = 0; kx < g->k_w; kx++) {
-                            const int x = x0 + kx * g->dil_w;
-                            if (x < 0 || x >= g->in_w)
-                                continue;
-                            acc += (int32_t)w[((size_t)ky * g->k_w + kx) * g->out_c + oc] *
-                                   in_b[((size_t)y * g->in_w + x) * ic_n + ic];
-                        }
-                    }
-                    if (bias)
-                        acc += bias[oc];
-                    o[oc] = requant16(acc, q, oc);
-                }
-            }
-        }
-    }
-}
-
-void arv_q16_fully_connected(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
-                             const int16_t *in, const int8_t *w, const int64_t *bias,
-                             int16_t *out, int row_begin, int row_end)
-{
-    (void)batches;
-    for (int b = row_begin; b < row_end; b++)
-        for (int oc = 0; oc < out_dim; oc++) {
-            int64_t acc = 0;
-            for (int c = 0; c < in_dim; c++)
-                acc += (int32_t)w[(size_t)oc * in_dim + c] * in[(size_t)b * in_dim + c];
-            if (bias)
-                acc += bias[oc];
-            out[(size_t)b * out_dim + oc] = requant16(acc, q, oc);
-        }
-}
+#define CONV_T int16_t
+#define CONV_ACC int64_t
+#define CONV_BIAS_T int64_t
+#define CONV_Q arv_q16_conv
+#define CONV_IN_OFF(q) 0
+#define CONV_W_OFF(q) 0
+#define CONV_REQUANT(acc, q, oc) requant16(acc, q, oc)
+#define CONV_FN_CONV2D arv_q16_conv2d
+#define CONV_FN_DEPTHWISE arv_q16_depthwise
+#define CONV_FN_FC arv_q16_fully_connected
+#include "conv_integer.inc"

@@ -2,9 +2,8 @@
  * FULLY_CONNECTED on int8 with per-channel requantization, as TFLite's
  * reference integer kernels: int32 accumulation of (x + input_offset) * w,
  * bias added in int32, one fixed-point multiply per output channel, output
- * offset, clamp. Taps outside the input are skipped, which is the same as
- * padding with the input zero point. Integer sums are exact, so the order
- * of accumulation does not matter for bit exactness. */
+ * offset, clamp. The loops of all but TRANSPOSE_CONV are shared with the
+ * int16 kernels (conv_integer.inc). */
 #include "kernels/kernels_int8.h"
 
 static inline int8_t requant(int32_t acc, const arv_q_conv *q, int oc)
@@ -21,79 +20,17 @@ static inline int8_t requant(int32_t acc, const arv_q_conv *q, int oc)
     return (int8_t)v;
 }
 
-void arv_q8_conv2d(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
-                   const int8_t *w, const int32_t *bias, int8_t *out, int row_begin,
-                   int row_end)
-{
-    const int ic_n = g->in_c;
-    for (int r = row_begin; r < row_end; r++) {
-        const int b = r / g->out_h, oy = r % g->out_h;
-        const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * ic_n;
-        for (int ox = 0; ox < g->out_w; ox++) {
-            const int y0 = oy * g->stride_h - g->pad_top;
-            const int x0 = ox * g->stride_w - g->pad_left;
-            int8_t *o = out + ((size_t)r * g->out_w + ox) * g->out_c;
-            for (int oc = 0; oc < g->out_c; oc++) {
-                int32_t acc = 0;
-                for (int ky = 0; ky < g->k_h; ky++) {
-                    const int y = y0 + ky * g->dil_h;
-                    if (y < 0 || y >= g->in_h)
-                        continue;
-                    for (int kx = 0; kx < g->k_w; kx++) {
-                        const int x = x0 + kx * g->dil_w;
-                        if (x < 0 || x >= g->in_w)
-                            continue;
-                        const int8_t *ip = in_b + ((size_t)y * g->in_w + x) * ic_n;
-                        const int8_t *wp = w + (((size_t)oc * g->k_h + ky) * g->k_w + kx) * ic_n;
-                        for (int c = 0; c < ic_n; c++)
-                            acc += (wp[c] + q->weight_offset) * (ip[c] + q->input_offset);
-                    }
-                }
-                if (bias)
-                    acc += bias[oc];
-                o[oc] = requant(acc, q, oc);
-            }
-        }
-    }
-}
-
-void arv_q8_depthwise(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
-                      const int8_t *w, const int32_t *bias, int8_t *out, int row_begin,
-                      int row_end)
-{
-    const int ic_n = g->in_c, m_n = g->depth_mult;
-    for (int r = row_begin; r < row_end; r++) {
-        const int b = r / g->out_h, oy = r % g->out_h;
-        const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * ic_n;
-        for (int ox = 0; ox < g->out_w; ox++) {
-            const int y0 = oy * g->stride_h - g->pad_top;
-            const int x0 = ox * g->stride_w - g->pad_left;
-            int8_t *o = out + ((size_t)r * g->out_w + ox) * g->out_c;
-            for (int ic = 0; ic < ic_n; ic++) {
-                for (int m = 0; m < m_n; m++) {
-                    const int oc = ic * m_n + m;
-                    int32_t acc = 0;
-                    for (int ky = 0; ky < g->k_h; ky++) {
-                        const int y = y0 + ky * g->dil_h;
-                        if (y < 0 || y >= g->in_h)
-                            continue;
-                        for (int kx = 0; kx < g->k_w; kx++) {
-                            const int x = x0 + kx * g->dil_w;
-                            if (x < 0 || x >= g->in_w)
-                                continue;
-                            const int32_t iv = in_b[((size_t)y * g->in_w + x) * ic_n + ic];
-                            const int32_t wv = w[((size_t)ky * g->k_w + kx) * g->out_c + oc];
-                            acc += (wv + q->weight_offset) * (iv + q->input_offset);
-                        }
-                    }
-                    if (bias)
-                        acc += bias[oc];
-                    o[oc] = requant(acc, q, oc);
-                }
-            }
-        }
-    }
-}
+#define CONV_T int8_t
+#define CONV_ACC int32_t
+#define CONV_BIAS_T int32_t
+#define CONV_Q arv_q_conv
+#define CONV_IN_OFF(q) ((q)->input_offset)
+#define CONV_W_OFF(q) ((q)->weight_offset)
+#define CONV_REQUANT(acc, q, oc) requant(acc, q, oc)
+#define CONV_FN_CONV2D arv_q8_conv2d
+#define CONV_FN_DEPTHWISE arv_q8_depthwise
+#define CONV_FN_FC arv_q8_fully_connected
+#include "conv_integer.inc"
 
 void arv_q8_transpose_conv(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
                            const int8_t *w, const int32_t *bias, int32_t *scratch,
@@ -131,24 +68,5 @@ void arv_q8_transpose_conv(const arv_conv_geom *g, const arv_q_conv *q, const in
     for (size_t i = 0; i < n_out; i++) {
         const int oc = (int)(i % (size_t)g->out_c);
         out[i] = requant(scratch[i] + (bias ? bias[oc] : 0), q, oc);
-    }
-}
-
-void arv_q8_fully_connected(int batches, int in_dim, int out_dim, const arv_q_conv *q,
-                            const int8_t *in, const int8_t *w, const int32_t *bias,
-                            int8_t *out, int row_begin, int row_end)
-{
-    (void)batches;
-    for (int b = row_begin; b < row_end; b++) {
-        const int8_t *ip = in + (size_t)b * in_dim;
-        for (int o = 0; o < out_dim; o++) {
-            const int8_t *wp = w + (size_t)o * in_dim;
-            int32_t acc = 0;
-            for (int i = 0; i < in_dim; i++)
-                acc += (wp[i] + q->weight_offset) * (ip[i] + q->input_offset);
-            if (bias)
-                acc += bias[o];
-            out[(size_t)b * out_dim + o] = requant(acc, q, o);
-        }
     }
 }
