@@ -68,6 +68,10 @@ static void usage(FILE *fp)
             "      --float-tensor NAME  keep this activation tensor in float: the op writing it\n"
             "                           and the ops reading it (repeatable; adds to the task's\n"
             "                           defaults)\n"
+            "      --int16 NAME         compute this activation tensor in int16 (TFLite's 16x8\n"
+            "                           mode: the op writing it reads and writes int16, int8\n"
+            "                           weights, int64 bias; repeatable; adds to the task's\n"
+            "                           defaults)\n"
             "      --dump-inputs DIR    write each preprocessed calibration input as\n"
             "                           DIR/NNNN.npy (nothing is quantized; -o not needed)\n"
             "      --threads N          interpreter threads (default all)\n"
@@ -223,6 +227,7 @@ static int run(int argc, char **argv)
         {"report-layers", no_argument, NULL, 'L'},
         {"report-sensitivity", no_argument, NULL, 'S'},
         {"float-tensor", required_argument, NULL, 'F'},
+        {"int16", required_argument, NULL, 'I'},
         {"dump-inputs", required_argument, NULL, 'D'},
         {"threads", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
@@ -231,8 +236,8 @@ static int run(int argc, char **argv)
     };
     const char *out = NULL, *task = NULL, *dump = NULL;
     static const char *cal[MAX_ARGS], *keep[MAX_ARGS + 16], *rep_in[MAX_ARGS];
-    static const char *ftens[MAX_ARGS + 16];
-    int n_ftens = 0, report_sens = 0;
+    static const char *ftens[MAX_ARGS + 16], *i16[MAX_ARGS + 256];
+    int n_ftens = 0, n_i16 = 0, report_sens = 0;
     int n_cal = 0, n_keep = 0, n_rep = 0, per_tensor = 0, threads = 0, quiet = 0, c;
     int no_default_keep = 0, report_layers = 0, equalize = -1;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
@@ -313,6 +318,10 @@ static int run(int argc, char **argv)
         case 'F':
             if (n_ftens < MAX_ARGS)
                 ftens[n_ftens++] = optarg;
+            break;
+        case 'I':
+            if (n_i16 < MAX_ARGS)
+                i16[n_i16++] = optarg;
             break;
         case 'D': dump = optarg; break;
         case 'T':
@@ -439,6 +448,9 @@ static int run(int argc, char **argv)
     if (!no_default_keep)
         for (int k = 0; k < def->n_float_tensors && n_ftens < MAX_ARGS + 15; k++)
             ftens[n_ftens++] = def->float_tensors[k];
+    if (!no_default_keep)
+        for (int k = 0; k < def->n_int16_tensors && n_i16 < MAX_ARGS + 256; k++)
+            i16[n_i16++] = def->int16_tensors[k];
     arv_quant_opts qo = {.per_tensor = per_tensor,
                          .gptq = gptq,
                          .percentile = ranges == ARV_QRANGE_PERCENTILE ? percentile : 0.0,
@@ -449,6 +461,8 @@ static int run(int argc, char **argv)
                          .n_keep_float = n_keep,
                          .float_tensors = ftens,
                          .n_float_tensors = n_ftens,
+                         .int16_tensors = i16,
+                         .n_int16_tensors = n_i16,
                          .warn = on_warn,
                          .warn_user = &quiet};
     arv_quant_report rep;
@@ -457,9 +471,10 @@ static int run(int argc, char **argv)
         rc = EXIT_MODEL_IO;
         goto done;
     }
-    printf("%s: %d ops: %d int8, %d float, %d QUANTIZE, %d DEQUANTIZE; calibrated on %d input(s)"
-           " from %d image(s)\n",
-           out, rep.n_ops, rep.n_int8_ops, rep.n_float_ops, rep.n_quantize, rep.n_dequantize,
+    printf("%s: %d ops: %d int8, %d int16, %d float, %d QUANTIZE, %d DEQUANTIZE; calibrated on"
+           " %d input(s) from %d image(s)\n",
+           out, rep.n_ops, rep.n_int8_ops, rep.n_int16_ops, rep.n_float_ops, rep.n_quantize,
+           rep.n_dequantize,
            used, list.n - failed - skipped);
     rc = failed ? EXIT_SOME_FAILED : EXIT_OK;
     if (n_rep) {

@@ -281,7 +281,13 @@ static size_t write_options(fbw *w, const arv_node *n, int *type)
         f_i32(w, CAT_AXIS, p->axis);
         f_u8(w, CAT_ACT, p->act);
         break;
-    case OPT_ADD: f_u8(w, ADD_ACT, p->act); break;
+    case OPT_ADD:
+        f_u8(w, ADD_ACT, p->act);
+        /* the schema's default is true: write it only when off (int16 ADD
+         * with general scales) */
+        if (!p->pot_scale_int16)
+            f_u8(w, ADD_POT_SCALE_INT16, 0);
+        break;
     case OPT_SUB: f_u8(w, 0, p->act); break;
     case OPT_MUL: f_u8(w, MUL_ACT, p->act); break;
     case OPT_RESIZE_BILINEAR:

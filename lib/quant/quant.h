@@ -66,6 +66,13 @@ typedef struct arv_quant_opts {
      * quantize what it reads and writes). */
     const char *const *float_tensors;
     int n_float_tensors;
+    /* Activation tensors to compute in TFLite's 16x8 mode (int16 symmetric
+     * activations, int8 weights, int64 bias): the op producing each, if it
+     * has a 16x8 form (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
+     * MUL, pools, PAD, CONCATENATION, RESIZE_BILINEAR, RESHAPE), reads and
+     * writes int16 (quantize.c). */
+    const char *const *int16_tensors;
+    int n_int16_tensors;
     /* Warnings (an op kept in float, and why); NULL = silent. */
     void (*warn)(void *user, const char *msg);
     void *warn_user;
@@ -74,6 +81,7 @@ typedef struct arv_quant_opts {
 typedef struct arv_quant_report {
     int n_ops;            /* ops in the written model */
     int n_int8_ops;       /* ... computing in int8 */
+    int n_int16_ops;      /* ... in 16x8 (int16 activations) */
     int n_float_ops;      /* ... kept in float */
     int n_quantize, n_dequantize;   /* conversion ops inserted */
 } arv_quant_report;

@@ -39,6 +39,8 @@ typedef struct arv_qtask_defaults {
     int n_keep_float;
     const char *const *float_tensors;   /* activations kept in float (quant.h) */
     int n_float_tensors;
+    const char *const *int16_tensors;   /* activations in int16 (quant.h) */
+    int n_int16_tensors;
 } arv_qtask_defaults;
 
 /* -1 when unknown. */

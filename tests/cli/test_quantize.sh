@@ -71,6 +71,17 @@ nf1=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
 expect "--float-tensor keeps more ops in float" test "${nf1:-0}" -gt "${nf0:-0}"
 expect "--float-tensor changes the model" sh -c "! cmp -s '$T/q.tflite' '$T/ft.tflite'"
 
+# --int16: those activations in TFLite's 16x8 mode; an op without a 16x8
+# form (HARD_SWISH) stays int8 with a warning
+expect_rc 0 "$ARV" quantize "$M" -o "$T/i16.tflite" "$IMG" -q --int16 conv2d_3 --int16 re_lu_3
+n16=$(sed -n 's/.* \([0-9]*\) int16,.*/\1/p' "$T/out")
+expect "--int16 writes two int16 ops" test "${n16:-0}" -eq 2
+expect_rc 0 "$ARV" quantize "$M" -o "$T/i16b.tflite" "$IMG" --int16 h_swish_5
+expect "--int16 on HARD_SWISH warns" grep -q "no 16x8 form; stays int8" "$T/err"
+if "$ARV" run "$T/q.tflite" --random-seed 1 -o "$T/run" >/dev/null 2>&1; then
+    expect_rc 0 "$ARV" run "$T/i16.tflite" --random-seed 1 -o "$T/run16"
+fi
+
 # --report-sensitivity: the metric with each int8 tensor in turn in float
 if "$ARV" run "$T/q.tflite" --random-seed 1 -o "$T/run" >/dev/null 2>&1; then
     expect_rc 0 "$ARV" quantize "$M" -o "$T/s.tflite" -c testdata/calib/segment -q \

@@ -13,7 +13,10 @@
  *   - every op reading a tensor sees the type its producer wrote.
  * Also: the calibration observer sees every op output, and ranges match a
  * direct read of the model outputs; a tensor asked to stay float
- * (float_tensors, one of arv_quant_candidates) is written as float only. */
+ * (float_tensors, one of arv_quant_candidates) is written as float only;
+ * tensors asked in int16 (int16_tensors) are written in TFLite's 16x8 form
+ * (int16 symmetric activations with the calibrated min/max, int64 bias),
+ * entered from int8 through DEQUANTIZE + QUANTIZE, and the model runs. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -133,10 +136,16 @@ static void check_model(const uint8_t *p, size_t len, const char *name)
             written[(int32_t)fb_u32(&b, out.data + 4ull * k)] = 1;
         n_q += code == TFL_QUANTIZE;
         n_dq += code == TFL_DEQUANTIZE;
+        /* float -> int8 or int16; int16 -> int8 (TFLite has no int8 -> int16) */
         if (code == TFL_QUANTIZE)
-            EXPECT(ti[x[0]].type == ARV_FLOAT32 && ti[y].type == ARV_INT8, "QUANTIZE types");
-        if (code == TFL_DEQUANTIZE && ti[x[0]].type == ARV_INT8)
+            EXPECT((ti[x[0]].type == ARV_FLOAT32 &&
+                    (ti[y].type == ARV_INT8 || ti[y].type == ARV_INT16)) ||
+                   (ti[x[0]].type == ARV_INT16 && ti[y].type == ARV_INT8), "QUANTIZE types");
+        if (code == TFL_DEQUANTIZE && (ti[x[0]].type == ARV_INT8 || ti[x[0]].type == ARV_INT16))
             EXPECT(ti[y].type == ARV_FLOAT32, "DEQUANTIZE types");
+        if (ti[y].type == ARV_INT16)
+            EXPECT(ti[y].zp0 == 0 && ti[y].n_scale == 1, "%s: op %u int16 output not symmetric",
+                   name, i);
         n_int8 += ti[y].type == ARV_INT8 && code != TFL_QUANTIZE;
         int xi = -1, wi = -1, bi = -1, qd = 0;
         if (code == TFL_CONV_2D || code == TFL_FULLY_CONNECTED) {
@@ -148,19 +157,21 @@ static void check_model(const uint8_t *p, size_t len, const char *name)
         }
         if (code == TFL_LOGISTIC && ti[y].type == ARV_INT8)
             EXPECT(ti[y].scale0 == 1.0f / 256.0f && ti[y].zp0 == -128, "%s: LOGISTIC output", name);
-        if (wi < 0 || ti[y].type != ARV_INT8)
+        if (wi < 0 || (ti[y].type != ARV_INT8 && ti[y].type != ARV_INT16))
             continue;
         n_conv++;
         const tinfo *X = &ti[xi], *W = &ti[wi];
-        EXPECT(X->type == ARV_INT8 && X->n_scale == 1, "%s: op %u input not int8", name, i);
+        const int wide = ti[y].type == ARV_INT16;
+        EXPECT(X->type == ti[y].type && X->n_scale == 1, "%s: op %u input not %s", name, i,
+               wide ? "int16" : "int8");
         EXPECT(W->type == ARV_INT8 && !W->nonzero_zp && W->qdim == qd, "%s: op %u weights", name, i);
         int nch = qd == 0 ? W->dim0 : W->dimlast;
         EXPECT(W->n_scale == nch, "%s: op %u: %d weight scales for %d channels", name, i,
                W->n_scale, nch);
         if (bi >= 0) {
             const tinfo *B = &ti[bi];
-            EXPECT(B->type == ARV_INT32 && B->n_scale == nch && !B->nonzero_zp, "%s: op %u bias",
-                   name, i);
+            EXPECT(B->type == (wide ? ARV_INT64 : ARV_INT32) && B->n_scale == nch &&
+                   !B->nonzero_zp, "%s: op %u bias", name, i);
             for (int c = 0; c < nch && c < 1024; c++)
                 EXPECT(fabsf(B->scales[c] - X->scale0 * W->scales[c]) <= 1e-6f * B->scales[c],
                        "%s: op %u bias scale %d", name, i, c);
@@ -182,6 +193,74 @@ static void on_warn(void *u, const char *msg)
     (void)u;
     if (warned++ < 3)
         printf("  warning: %s\n", msg);
+}
+
+/* Every third candidate in int16: written as 16x8 with the calibrated
+ * min/max, valid, deterministic, and runnable with finite outputs. */
+static void int16_region(const arv_model *m, const arv_calib *c, const arv_quant_opts *base,
+                         const char **names, int nc)
+{
+    char err[ARV_ERR_LEN] = "";
+    static const char *w16[2048];
+    int n16 = 0;
+    for (int i = 0; i < nc && n16 < 2048; i += 3)
+        w16[n16++] = names[i];
+    arv_quant_opts o = *base;
+    o.int16_tensors = w16;
+    o.n_int16_tensors = n16;
+    o.warn = NULL;
+    uint8_t *p, *p2;
+    size_t len, len2;
+    arv_quant_report r;
+    ck_assert_msg(arv_quantize_model_mem(m, c, &o, &p, &len, &r, err) == ARV_OK, "%s", err);
+    ck_assert_msg(arv_quantize_model_mem(m, c, &o, &p2, &len2, NULL, err) == ARV_OK, "%s", err);
+    ck_assert_msg(len == len2 && memcmp(p, p2, len) == 0, "int16: not deterministic");
+    ck_assert_msg(r.n_int16_ops > 0 && r.n_int8_ops > 0, "int16 ops %d, int8 ops %d",
+                  r.n_int16_ops, r.n_int8_ops);
+    check_model(p, len, "int16 regions");
+    arv_model *q;
+    ck_assert_msg(arv_model_open_buffer(p, len, NULL, &q, err) == ARV_OK, "%s", err);
+    int seen = 0;
+    for (int k = 0; k < n16; k++)
+        for (int t = 0; t < q->g.n_tensors; t++) {
+            const arv_tensor *tt = &q->g.tensors[t].t;
+            if (!tt->name || strcmp(tt->name, w16[k]) != 0 || tt->type != ARV_INT16)
+                continue;
+            /* the scale covers the calibrated min/max, no clipping */
+            int src = -1;
+            for (int j = 0; j < m->g.n_tensors && src < 0; j++)
+                if (m->g.tensors[j].t.name && strcmp(m->g.tensors[j].t.name, w16[k]) == 0)
+                    src = j;
+            float lo, hi;
+            ck_assert(src >= 0 && arv_calib_range(c, src, &lo, &hi));
+            const float want = fmaxf(fabsf(lo), fabsf(hi)) / 32767.0f;
+            EXPECT(tt->zero_point == 0 && fabsf(tt->scale - want) <= 1e-6f * want + 1e-12f,
+                   "%s: int16 scale %g, want %g", w16[k], tt->scale, want);
+            seen++;
+        }
+    ck_assert_msg(seen > 0, "no tensor written as int16");
+    arv_interp *it;
+    arv_options io = {.num_threads = 1};
+    ck_assert_msg(arv_interp_new(q, &io, &it, err) == ARV_OK, "%s", err);
+    for (int i = 0; i < arv_interp_num_inputs(it); i++) {
+        arv_tensor *t = arv_interp_input(it, i);
+        float *d = t->data;
+        for (size_t j = 0; j < arv_tensor_elems(t); j++)
+            d[j] = 0.5f;
+    }
+    ck_assert_int_eq(arv_interp_invoke(it), ARV_OK);
+    for (int k = 0; k < arv_interp_num_outputs(it); k++) {
+        const arv_tensor *t = arv_interp_output(it, k);
+        const float *d = t->data;
+        for (size_t j = 0; j < arv_tensor_elems(t); j++)
+            EXPECT(isfinite(d[j]), "output %d not finite", k);
+    }
+    printf("  int16 regions: %d of %d candidates asked, %d int16 ops, %d tensors int16\n", n16,
+           nc, r.n_int16_ops, seen);
+    arv_interp_free(it);
+    arv_model_close(q);
+    free(p);
+    free(p2);
 }
 
 START_TEST(models)
@@ -290,6 +369,7 @@ START_TEST(models)
         ck_assert_msg(seen, "%s: %s missing", MODELS[_i], ft);
         arv_model_close(m3);
         free(f3);
+        int16_region(m, c, &o2, names, nc);
         free(a);
         free(b2);
     }
