@@ -127,6 +127,29 @@ void arv_q_hswish_prepare(float in_scale, int32_t in_zp, float out_scale,
 void arv_q_lut_logistic(float in_scale, int32_t in_zp, float out_scale,
                         int32_t out_zp, int8_t lut[256]);
 
+/* What an ISA supplies to the shared 16x8 loops (int16_conv.c).
+ * dot: sums[j] = sum over runs s of sum_{c < len} (ws[s] + j * oc_stride)[c]
+ * * xs[s][c], for j < n_oc <= 4, exactly (any len, any number of runs);
+ * unless xs2 is NULL, the same for a second pixel's runs xs2 into sums2
+ * (same weights: two pixels share each weight load).
+ * dw: acc[c] = sum over taps t of ws[t][c] * xs[t][c] for c < n; at most
+ * 64 taps, so int32 is exact.
+ * requant: out[j] = clamp(arv_q16_mul_by_mult64(acc[j] + bias[oc0 + j],
+ * mult[oc0 + j], shift[oc0 + j])) for j < n (bias NULL: none). */
+typedef void (*arv_q16_dot_fn)(const int16_t *const *xs, const int16_t *const *xs2,
+                               const int8_t *const *ws, int nseg, int len, size_t oc_stride,
+                               int n_oc, int64_t *sums, int64_t *sums2);
+typedef void (*arv_q16_dw_fn)(const int16_t *const *xs, const int8_t *const *ws, int ntaps,
+                              int n, int32_t *acc);
+struct arv_q16_conv;
+typedef void (*arv_q16_requant_fn)(const int64_t *acc, const int64_t *bias,
+                                   const struct arv_q16_conv *q, int oc0, int n, int16_t *out);
+typedef struct arv_q16_loops {
+    arv_q16_dot_fn dot;
+    arv_q16_dw_fn dw;
+    arv_q16_requant_fn requant;
+} arv_q16_loops;
+
 typedef struct arv_kernel_table_int8 {
     const char *name;
     void (*conv2d)(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
@@ -201,6 +224,10 @@ typedef struct arv_kernel_table_int8 {
      * table implement besides ARV_QR_DOUBLE; a node asking for another
      * runs on the generic table (arv_q8_table_for). */
     unsigned roundings;
+
+    /* The 16x8 conv family's inner loops (int16 activations, int8
+     * weights); NULL: the portable ones (arv_q16_loops_c). */
+    const arv_q16_loops *q16;
 } arv_kernel_table_int8;
 
 
@@ -340,6 +367,34 @@ void arv_q16_depthwise(const arv_conv_geom *g, const arv_q16_conv *q, const int1
 void arv_q16_fully_connected(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
                              const int16_t *in, const int8_t *w, const int64_t *bias,
                              int16_t *out, int row_begin, int row_end);
+/* The reference loops (int64 sum per product): the oracle the fast forms
+ * above must equal. */
+void arv_q16_conv2d_ref(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                        const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                        int row_end);
+void arv_q16_depthwise_ref(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                           const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                           int row_end);
+void arv_q16_fully_connected_ref(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
+                                 const int16_t *in, const int8_t *w, const int64_t *bias,
+                                 int16_t *out, int row_begin, int row_end);
+extern const arv_q16_loops arv_q16_loops_c;
+void arv_q16_requant_c(const int64_t *acc, const int64_t *bias, const arv_q16_conv *q, int oc0,
+                       int n, int16_t *out);
+void arv_q16_conv2d_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                         const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                         int row_end, const arv_q16_loops *f);
+void arv_q16_depthwise_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                            const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                            int row_end, const arv_q16_loops *f);
+void arv_q16_fully_connected_with(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
+                                  const int16_t *in, const int8_t *w, const int64_t *bias,
+                                  int16_t *out, int row_begin, int row_end,
+                                  const arv_q16_loops *f);
+#if defined(ARV_HAVE_X86_KERNELS)
+extern const arv_q16_loops arv_q16_loops_avx2;     /* avx2_int16_conv.c */
+extern const arv_q16_loops arv_q16_loops_avx512;   /* avx512_int16_conv.c (F/BW/VL/DQ) */
+#endif
 /* ADD: arv_q_add with left_shift 15 and no offsets. */
 void arv_q16_add_prepare(float s1, float s2, float so, int act, arv_q_add *p);
 void arv_q16_add(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a, const int16_t *b,

@@ -145,18 +145,19 @@ typedef struct conv16_job {
     const int8_t *w;
     const int64_t *bias;
     int16_t *out;
+    const arv_q16_loops *f;   /* the interpreter's ISA's inner loops */
 } conv16_job;
 
 static void conv16_rows(void *ctx, int b, int e)
 {
     const conv16_job *j = ctx;
     if (j->op == TFL_CONV_2D)
-        arv_q16_conv2d(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e);
+        arv_q16_conv2d_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
     else if (j->op == TFL_DEPTHWISE_CONV_2D)
-        arv_q16_depthwise(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e);
+        arv_q16_depthwise_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
     else
-        arv_q16_fully_connected(j->geo.batch, j->geo.in_c, j->geo.out_c, j->q, j->in, j->w,
-                                j->bias, j->out, b, e);
+        arv_q16_fully_connected_with(j->geo.batch, j->geo.in_c, j->geo.out_c, j->q, j->in,
+                                     j->w, j->bias, j->out, b, e, j->f);
 }
 
 void arv_q16_conv_eval(const arv_exec *x, const arv_node *n, const arv_conv_geom *geo,
@@ -170,6 +171,7 @@ void arv_q16_conv_eval(const arv_exec *x, const arv_node *n, const arv_conv_geom
     j.w = x->t[n->in[1]].data;
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x->t[n->in[2]].data : NULL;
     j.out = x->t[n->out[0]].data;
+    j.f = x->k8->q16 ? x->k8->q16 : &arv_q16_loops_c;
     const int rows = n->op == TFL_FULLY_CONNECTED ? geo->batch : geo->batch * geo->out_h;
     arv_exec_split(x, rows, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS), conv16_rows, &j);
 }

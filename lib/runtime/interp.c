@@ -83,7 +83,7 @@ static arv_status pack_node_q8(arv_interp *it, int i, char *err)
     const arv_graph *g = &it->g;
     const arv_node *n = &g->nodes[i];
     if (!it->k8->packed_size || !it->k8->pack || !it->k8->run_packed || !n->qdata ||
-        arv_q8_of(n)->q16 ||   /* int16 activations: generic kernels, unpacked */
+        arv_q8_of(n)->q16 ||   /* int16 activations: the q16 loops, unpacked */
         (n->op != TFL_CONV_2D && n->op != TFL_DEPTHWISE_CONV_2D &&
          n->op != TFL_FULLY_CONNECTED) || !g->tensors[n->in[1]].const_data)
         return ARV_OK;

@@ -13,6 +13,7 @@
  * range; no output offset. The int32-bias variant would take other kernels
  * (an optimized one with int32 accumulators), so the op files refuse it.
  * Sums are exact, so the order of accumulation does not matter. */
+#include <string.h>
 #include "kernels/kernels_int8.h"
 
 int32_t arv_q16_mul_by_mult64(int64_t x, int32_t q, int shift)
@@ -45,7 +46,275 @@ static inline int16_t requant16(int64_t acc, const arv_q16_conv *q, int oc)
 #define CONV_IN_OFF(q) 0
 #define CONV_W_OFF(q) 0
 #define CONV_REQUANT(acc, q, oc) requant16(acc, q, oc)
-#define CONV_FN_CONV2D arv_q16_conv2d
-#define CONV_FN_DEPTHWISE arv_q16_depthwise
-#define CONV_FN_FC arv_q16_fully_connected
+#define CONV_FN_CONV2D arv_q16_conv2d_ref
+#define CONV_FN_DEPTHWISE arv_q16_depthwise_ref
+#define CONV_FN_FC arv_q16_fully_connected_ref
 #include "conv_integer.inc"
+
+/* The fast forms. |w * x| <= 128 * 32768 = 2^22, so an int32 holds the
+ * exact sum of up to 511 products: the dots below sum in int32 over chunks
+ * and carry the chunks in int64 (the reference sums every product in
+ * int64). The shared loops gather, per output pixel, the runs of taps that
+ * are contiguous in both the input and the weights and hand them to an
+ * ISA's dot (arv_q16_loops), then requantize a row of channels at a time
+ * through the same table. The portable loops below are the fallback for
+ * every ISA without its own (plain x86-64 tables, aarch64). */
+
+/* Products per int32 chunk (under 511); also the channels per stack row. */
+#define Q16_CHUNK 256
+
+/* Blocks of 16 with a constant trip count: the form GCC's -O2 vectorizer
+ * (its "very cheap" cost model, no epilogue) turns into pmaddwd / smlal. */
+#define Q16_BLK 16
+
+/* n <= Q16_CHUNK products: exact in int32. */
+static int32_t dot_chunk(const int16_t *x, const int8_t *w, int n)
+{
+    int32_t part = 0;
+    const int nb = n / Q16_BLK;
+    for (int b = 0; b < nb; b++)
+        for (int k = 0; k < Q16_BLK; k++)
+            part += (int32_t)w[Q16_BLK * b + k] * x[Q16_BLK * b + k];
+    for (int c = Q16_BLK * nb; c < n; c++)
+        part += (int32_t)w[c] * x[c];
+    return part;
+}
+
+static void dot1_c(const int16_t *const *xs, const int8_t *const *ws, int nseg, int len,
+                   size_t oc_stride, int n_oc, int64_t *sums)
+{
+    for (int j = 0; j < n_oc; j++) {
+        int64_t acc = 0;
+        for (int s = 0; s < nseg; s++) {
+            const int8_t *w = ws[s] + (size_t)j * oc_stride;
+            for (int c0 = 0; c0 < len; c0 += Q16_CHUNK)
+                acc += dot_chunk(xs[s] + c0, w + c0, len - c0 < Q16_CHUNK ? len - c0 : Q16_CHUNK);
+        }
+        sums[j] = acc;
+    }
+}
+
+static void dot_c(const int16_t *const *xs, const int16_t *const *xs2, const int8_t *const *ws,
+                  int nseg, int len, size_t oc_stride, int n_oc, int64_t *sums, int64_t *sums2)
+{
+    dot1_c(xs, ws, nseg, len, oc_stride, n_oc, sums);
+    if (xs2)
+        dot1_c(xs2, ws, nseg, len, oc_stride, n_oc, sums2);
+}
+
+/* restrict: the vectorizer may not version the loop for aliasing. */
+static void dw_tap(const int16_t *restrict x, const int8_t *restrict w, int n,
+                   int32_t *restrict acc)
+{
+    const int body = n / Q16_BLK * Q16_BLK;
+    for (int c = 0; c < body; c += Q16_BLK)
+        for (int k = 0; k < Q16_BLK; k++)
+            acc[c + k] += (int32_t)w[c + k] * x[c + k];
+    for (int c = body; c < n; c++)
+        acc[c] += (int32_t)w[c] * x[c];
+}
+
+static void dw_c(const int16_t *const *xs, const int8_t *const *ws, int ntaps, int n,
+                 int32_t *acc)
+{
+    for (int c = 0; c < n; c++)
+        acc[c] = 0;
+    for (int t = 0; t < ntaps; t++)
+        dw_tap(xs[t], ws[t], n, acc);
+}
+
+void arv_q16_requant_c(const int64_t *acc, const int64_t *bias, const arv_q16_conv *q, int oc0,
+                       int n, int16_t *out)
+{
+    for (int j = 0; j < n; j++)
+        out[j] = requant16(acc[j] + (bias ? bias[oc0 + j] : 0), q, oc0 + j);
+}
+
+const arv_q16_loops arv_q16_loops_c = {.dot = dot_c, .dw = dw_c, .requant = arv_q16_requant_c};
+
+/* Runs of taps per pixel the stack lists hold; a larger kernel (none in
+ * the models here) takes the reference loops. */
+#define Q16_MAX_SEG 64
+/* Output channels one dot call sums (the dots keep an accumulator each). */
+#define Q16_OC_BLOCK 4
+
+/* All output channels of one pixel, or of two (xs2 not NULL) whose runs
+ * line up (the same weights, as for neighbours inside the input): sums by
+ * blocks of Q16_OC_BLOCK into stack rows, requantized a row at a time. */
+static void conv_pixels(const arv_q16_loops *f, const arv_q16_conv *q, const int16_t *const *xs,
+                        const int16_t *const *xs2, const int8_t *const *ws, int nseg, int len,
+                        size_t oc_stride, int out_c, const int64_t *bias, int16_t *o,
+                        int16_t *o2)
+{
+    int64_t sums[Q16_CHUNK], sums2[Q16_CHUNK];
+    const int8_t *wo[Q16_MAX_SEG];
+    for (int oc0 = 0; oc0 < out_c; oc0 += Q16_CHUNK) {
+        const int m = out_c - oc0 < Q16_CHUNK ? out_c - oc0 : Q16_CHUNK;
+        for (int j = 0; j < m; j += Q16_OC_BLOCK) {
+            for (int s = 0; s < nseg; s++)
+                wo[s] = ws[s] + (size_t)(oc0 + j) * oc_stride;
+            f->dot(xs, xs2, wo, nseg, len, oc_stride,
+                   m - j < Q16_OC_BLOCK ? m - j : Q16_OC_BLOCK, sums + j, sums2 + j);
+        }
+        f->requant(sums, bias, q, oc0, m, o + oc0);
+        if (xs2)
+            f->requant(sums2, bias, q, oc0, m, o2 + oc0);
+    }
+}
+
+/* The runs of output pixel (oy, ox) into xs/ws (weights of channel 0),
+ * their common length into *len; returns how many. */
+static int conv_runs(const arv_conv_geom *g, const int16_t *in_b, const int8_t *w, int oy, int ox,
+                     const int16_t **xs, const int8_t **ws, int *len)
+{
+    const int ic_n = g->in_c;
+    const int y0 = oy * g->stride_h - g->pad_top;
+    const int x0 = ox * g->stride_w - g->pad_left;
+    int nseg = 0;
+    *len = ic_n;
+    for (int ky = 0; ky < g->k_h; ky++) {
+        const int y = y0 + ky * g->dil_h;
+        if (y < 0 || y >= g->in_h)
+            continue;
+        if (g->dil_w == 1) {
+            const int kx0 = x0 < 0 ? -x0 : 0;
+            const int kx1 = x0 + g->k_w > g->in_w ? g->in_w - x0 : g->k_w;
+            if (kx1 <= kx0)
+                continue;
+            /* every row of a pixel has the same columns inside */
+            *len = (kx1 - kx0) * ic_n;
+            xs[nseg] = in_b + ((size_t)y * g->in_w + x0 + kx0) * ic_n;
+            ws[nseg++] = w + ((size_t)ky * g->k_w + kx0) * ic_n;
+            continue;
+        }
+        for (int kx = 0; kx < g->k_w; kx++) {
+            const int x = x0 + kx * g->dil_w;
+            if (x < 0 || x >= g->in_w)
+                continue;
+            xs[nseg] = in_b + ((size_t)y * g->in_w + x) * ic_n;
+            ws[nseg++] = w + ((size_t)ky * g->k_w + kx) * ic_n;
+        }
+    }
+    return nseg;
+}
+
+void arv_q16_conv2d_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                         const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                         int row_end, const arv_q16_loops *f)
+{
+    /* a dilated row is one run per tap; an undilated one a single run */
+    const int runs_per_row = g->dil_w == 1 ? 1 : g->k_w;
+    if ((size_t)g->k_h * runs_per_row > Q16_MAX_SEG) {
+        arv_q16_conv2d_ref(g, q, in, w, bias, out, row_begin, row_end);
+        return;
+    }
+    const size_t oc_stride = (size_t)g->k_h * g->k_w * g->in_c;
+    const int16_t *xs[Q16_MAX_SEG], *xs2[Q16_MAX_SEG];
+    const int8_t *ws[Q16_MAX_SEG], *ws2[Q16_MAX_SEG];
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * g->in_c;
+        int16_t *o_row = out + (size_t)r * g->out_w * g->out_c;
+        for (int ox = 0; ox < g->out_w; ox++) {
+            int len, len2 = -1, nseg2 = -1;
+            const int nseg = conv_runs(g, in_b, w, oy, ox, xs, ws, &len);
+            if (ox + 1 < g->out_w)
+                nseg2 = conv_runs(g, in_b, w, oy, ox + 1, xs2, ws2, &len2);
+            const int pair = nseg2 == nseg && len2 == len &&
+                             (nseg == 0 || memcmp(ws, ws2, sizeof ws[0] * (size_t)nseg) == 0);
+            conv_pixels(f, q, xs, pair ? xs2 : NULL, ws, nseg, len, oc_stride, g->out_c, bias,
+                        o_row + (size_t)ox * g->out_c, o_row + (size_t)(ox + 1) * g->out_c);
+            ox += pair;
+        }
+    }
+}
+
+void arv_q16_fully_connected_with(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
+                                  const int16_t *in, const int8_t *w, const int64_t *bias,
+                                  int16_t *out, int row_begin, int row_end,
+                                  const arv_q16_loops *f)
+{
+    (void)batches;
+    for (int b = row_begin; b < row_end; b++) {
+        const int16_t *xs[1] = {in + (size_t)b * in_dim}, *xs2[1] = {xs[0] + in_dim};
+        const int8_t *ws[1] = {w};
+        const int pair = b + 1 < row_end;
+        conv_pixels(f, q, xs, pair ? xs2 : NULL, ws, 1, in_dim, (size_t)in_dim, out_dim, bias,
+                    out + (size_t)b * out_dim, out + (size_t)(b + 1) * out_dim);
+        b += pair;
+    }
+}
+
+void arv_q16_depthwise_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                            const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                            int row_end, const arv_q16_loops *f)
+{
+    /* int32 sums need at most 511 taps; a channel multiplier interleaves
+     * the outputs (neither occurs in the models here) */
+    if (g->depth_mult != 1 || (size_t)g->k_h * g->k_w > Q16_MAX_SEG) {
+        arv_q16_depthwise_ref(g, q, in, w, bias, out, row_begin, row_end);
+        return;
+    }
+    const int c_n = g->in_c;
+    const int16_t *xs[Q16_MAX_SEG];
+    const int8_t *ws[Q16_MAX_SEG];
+    int32_t acc[Q16_CHUNK];
+    int64_t acc64[Q16_CHUNK];
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
+        for (int ox = 0; ox < g->out_w; ox++) {
+            const int y0 = oy * g->stride_h - g->pad_top;
+            const int x0 = ox * g->stride_w - g->pad_left;
+            int nt = 0;
+            for (int ky = 0; ky < g->k_h; ky++) {
+                const int y = y0 + ky * g->dil_h;
+                if (y < 0 || y >= g->in_h)
+                    continue;
+                for (int kx = 0; kx < g->k_w; kx++) {
+                    const int x = x0 + kx * g->dil_w;
+                    if (x < 0 || x >= g->in_w)
+                        continue;
+                    xs[nt] = in_b + ((size_t)y * g->in_w + x) * c_n;
+                    ws[nt++] = w + ((size_t)ky * g->k_w + kx) * g->out_c;
+                }
+            }
+            int16_t *o = out + ((size_t)r * g->out_w + ox) * g->out_c;
+            for (int c0 = 0; c0 < c_n; c0 += Q16_CHUNK) {
+                const int n = c_n - c0 < Q16_CHUNK ? c_n - c0 : Q16_CHUNK;
+                const int16_t *xc[Q16_MAX_SEG];
+                const int8_t *wc[Q16_MAX_SEG];
+                for (int t = 0; t < nt; t++) {
+                    xc[t] = xs[t] + c0;
+                    wc[t] = ws[t] + c0;
+                }
+                f->dw(xc, wc, nt, n, acc);
+                for (int c = 0; c < n; c++)
+                    acc64[c] = acc[c];
+                f->requant(acc64, bias, q, c0, n, o + c0);
+            }
+        }
+    }
+}
+
+void arv_q16_conv2d(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                    const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                    int row_end)
+{
+    arv_q16_conv2d_with(g, q, in, w, bias, out, row_begin, row_end, &arv_q16_loops_c);
+}
+
+void arv_q16_depthwise(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                       const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                       int row_end)
+{
+    arv_q16_depthwise_with(g, q, in, w, bias, out, row_begin, row_end, &arv_q16_loops_c);
+}
+
+void arv_q16_fully_connected(int batches, int in_dim, int out_dim, const arv_q16_conv *q,
+                             const int16_t *in, const int8_t *w, const int64_t *bias,
+                             int16_t *out, int row_begin, int row_end)
+{
+    arv_q16_fully_connected_with(batches, in_dim, out_dim, q, in, w, bias, out, row_begin,
+                                 row_end, &arv_q16_loops_c);
+}

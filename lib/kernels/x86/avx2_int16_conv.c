@@ -1,0 +1,183 @@
+/* avx2_int16_conv.c — AVX2 inner loops of the 16x8 conv family (int16
+ * activations, int8 weights; int16_conv.c holds the loops around them).
+ *
+ * The dot pairs 16 inputs with 16 sign-extended weights in vpmaddwd: two
+ * products of at most 2^22 per int32 lane and step, so 255 steps stay
+ * exact before the lanes are widened into int64. The last len % 16
+ * elements of a run are summed in scalar code. */
+#include <immintrin.h>
+#include "kernels/kernels_int8.h"
+
+#define STEPS_MAX 255
+
+static inline __m256i widen_into(__m256i acc64, __m256i acc32)
+{
+    acc64 = _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(acc32)));
+    return _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(acc32, 1)));
+}
+
+static inline int64_t hsum64(__m256i v)
+{
+    const __m128i s = _mm_add_epi64(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    return _mm_cvtsi128_si64(s) + _mm_extract_epi64(s, 1);
+}
+
+/* The four weight rows of one step, sign-extended to int16. */
+typedef struct wstep {
+    __m256i w0, w1, w2, w3;
+} wstep;
+
+static inline wstep wload(const int8_t *w, size_t o1, size_t o2, size_t o3)
+{
+    wstep r;
+    r.w0 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)w));
+    r.w1 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + o1)));
+    r.w2 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + o2)));
+    r.w3 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + o3)));
+    return r;
+}
+
+/* Accumulators of one pixel: int32 lanes a[], widened into int64 l[]
+ * (rarely touched: with 16 registers they may live in memory), plus the
+ * scalar sums t[] of the runs' last len % 16 elements. */
+typedef struct acc4 {
+    __m256i a0, a1, a2, a3;
+    __m256i l[4];
+    int64_t t[4];
+} acc4;
+
+static inline void acc_step(acc4 *a, __m256i xv, const wstep *w)
+{
+    a->a0 = _mm256_add_epi32(a->a0, _mm256_madd_epi16(xv, w->w0));
+    a->a1 = _mm256_add_epi32(a->a1, _mm256_madd_epi16(xv, w->w1));
+    a->a2 = _mm256_add_epi32(a->a2, _mm256_madd_epi16(xv, w->w2));
+    a->a3 = _mm256_add_epi32(a->a3, _mm256_madd_epi16(xv, w->w3));
+}
+
+static inline void acc_widen(acc4 *a)
+{
+    a->l[0] = widen_into(a->l[0], a->a0);
+    a->l[1] = widen_into(a->l[1], a->a1);
+    a->l[2] = widen_into(a->l[2], a->a2);
+    a->l[3] = widen_into(a->l[3], a->a3);
+    a->a0 = a->a1 = a->a2 = a->a3 = _mm256_setzero_si256();
+}
+
+static inline void acc_tail(acc4 *a, const int16_t *x, const int8_t *w, size_t o1, size_t o2,
+                            size_t o3, int c0, int len)
+{
+    for (int c = c0; c < len; c++) {
+        a->t[0] += (int32_t)w[c] * x[c];
+        a->t[1] += (int32_t)w[o1 + c] * x[c];
+        a->t[2] += (int32_t)w[o2 + c] * x[c];
+        a->t[3] += (int32_t)w[o3 + c] * x[c];
+    }
+}
+
+/* The n_oc sums of one pixel; folded in int32 when the run total of at
+ * most 511 products bounds every partial sum (no lane was widened). */
+static inline void acc_sums(acc4 *a, int fold32, int n_oc, int64_t *sums)
+{
+    int64_t r[4];
+    if (fold32) {
+        const __m256i s01 = _mm256_add_epi32(_mm256_unpacklo_epi32(a->a0, a->a1),
+                                             _mm256_unpackhi_epi32(a->a0, a->a1));
+        const __m256i s23 = _mm256_add_epi32(_mm256_unpacklo_epi32(a->a2, a->a3),
+                                             _mm256_unpackhi_epi32(a->a2, a->a3));
+        const __m256i t = _mm256_add_epi32(_mm256_unpacklo_epi64(s01, s23),
+                                           _mm256_unpackhi_epi64(s01, s23));
+        const __m128i q = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+        _mm256_storeu_si256((__m256i *)r, _mm256_cvtepi32_epi64(q));
+    } else {
+        acc_widen(a);
+        for (int j = 0; j < 4; j++)
+            r[j] = hsum64(a->l[j]);
+    }
+    for (int j = 0; j < n_oc; j++)
+        sums[j] = r[j] + a->t[j];
+}
+
+static inline void acc_zero(acc4 *a)
+{
+    a->a0 = a->a1 = a->a2 = a->a3 = _mm256_setzero_si256();
+    for (int j = 0; j < 4; j++) {
+        a->l[j] = _mm256_setzero_si256();
+        a->t[j] = 0;
+    }
+}
+
+/* One or two pixels (two: xs2 used) against the same weights: 16-element
+ * steps in stretches of at most STEPS_MAX between widenings. */
+static inline void dot_body(const int16_t *const *xs, const int16_t *const *xs2,
+                            const int8_t *const *ws, int nseg, int len, size_t oc_stride,
+                            int n_oc, int64_t *sums, int64_t *sums2, int two)
+{
+    /* channels past n_oc recompute the last one rather than branch */
+    const size_t o1 = (n_oc > 1 ? 1 : 0) * oc_stride, o2 = (n_oc > 2 ? 2 : n_oc - 1) * oc_stride,
+                 o3 = (size_t)(n_oc - 1 < 3 ? n_oc - 1 : 3) * oc_stride;
+    acc4 p, p2;
+    acc_zero(&p);
+    acc_zero(&p2);
+    int steps = 0;
+    const int full = len / 16;
+    for (int s = 0; s < nseg; s++) {
+        const int16_t *x = xs[s], *x2 = two ? xs2[s] : NULL;
+        const int8_t *w = ws[s];
+        for (int k = 0; k < full;) {
+            const int stretch = full - k < STEPS_MAX - steps ? full - k : STEPS_MAX - steps;
+            for (int e = k + stretch; k < e; k++) {
+                const wstep wv = wload(w + 16 * k, o1, o2, o3);
+                acc_step(&p, _mm256_loadu_si256((const __m256i *)(x + 16 * k)), &wv);
+                if (two)
+                    acc_step(&p2, _mm256_loadu_si256((const __m256i *)(x2 + 16 * k)), &wv);
+            }
+            steps += stretch;
+            if (steps == STEPS_MAX) {
+                acc_widen(&p);
+                if (two)
+                    acc_widen(&p2);
+                steps = 0;
+            }
+        }
+        acc_tail(&p, x, w, o1, o2, o3, 16 * full, len);
+        if (two)
+            acc_tail(&p2, x2, w, o1, o2, o3, 16 * full, len);
+    }
+    const int fold32 = (int64_t)nseg * len <= 511;
+    acc_sums(&p, fold32, n_oc, sums);
+    if (two)
+        acc_sums(&p2, fold32, n_oc, sums2);
+}
+
+static void dot(const int16_t *const *xs, const int16_t *const *xs2, const int8_t *const *ws,
+                int nseg, int len, size_t oc_stride, int n_oc, int64_t *sums, int64_t *sums2)
+{
+    if (xs2)
+        dot_body(xs, xs2, ws, nseg, len, oc_stride, n_oc, sums, sums2, 1);
+    else
+        dot_body(xs, NULL, ws, nseg, len, oc_stride, n_oc, sums, NULL, 0);
+}
+
+static void dw(const int16_t *const *xs, const int8_t *const *ws, int ntaps, int n,
+               int32_t *acc)
+{
+    const int body = n & ~7;
+    for (int c = 0; c < body; c += 8) {
+        __m256i a = _mm256_setzero_si256();
+        for (int t = 0; t < ntaps; t++) {
+            const __m256i xv = _mm256_cvtepi16_epi32(_mm_loadu_si128((const __m128i *)(xs[t] + c)));
+            const __m256i wv = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(ws[t] + c)));
+            a = _mm256_add_epi32(a, _mm256_mullo_epi32(xv, wv));
+        }
+        _mm256_storeu_si256((__m256i *)(acc + c), a);
+    }
+    for (int c = body; c < n; c++) {
+        int32_t a = 0;
+        for (int t = 0; t < ntaps; t++)
+            a += (int32_t)ws[t][c] * xs[t][c];
+        acc[c] = a;
+    }
+}
+
+/* AVX2 has no 64-bit multiply for the 48-bit sums: the scalar requant. */
+const arv_q16_loops arv_q16_loops_avx2 = {.dot = dot, .dw = dw, .requant = arv_q16_requant_c};

@@ -1,0 +1,208 @@
+/* avx512_int16_conv.c — AVX-512BW inner loops of the 16x8 conv family
+ * (int16 activations, int8 weights; int16_conv.c holds the loops around
+ * them and says what TFLite computes).
+ *
+ * The dot sign-extends 32 weights to int16 and pairs them with 32 inputs
+ * in vpmaddwd: each int32 lane gains two products of at most 2^22 per
+ * step, so 255 steps (510 products) stay exact before the lanes are
+ * widened into int64. Weights are int8, so vpmaddwd's one overflowing case
+ * (-32768 * -32768 twice) cannot occur. */
+#include <immintrin.h>
+#include "kernels/kernels_int8.h"
+
+/* Steps between widenings: 2 * 255 products of 2^22 fit an int32 lane. */
+#define STEPS_MAX 255
+
+static inline __m512i widen_into(__m512i acc64, __m512i acc32)
+{
+    acc64 = _mm512_add_epi64(acc64, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(acc32)));
+    return _mm512_add_epi64(acc64, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(acc32, 1)));
+}
+
+/* The four weight rows of one step, sign-extended to int16. */
+typedef struct wstep {
+    __m512i w0, w1, w2, w3;
+} wstep;
+
+static inline wstep wload(__mmask32 m, const int8_t *w, size_t o1, size_t o2, size_t o3)
+{
+    wstep r;
+    r.w0 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w));
+    r.w1 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w + o1));
+    r.w2 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w + o2));
+    r.w3 = _mm512_cvtepi8_epi16(_mm256_maskz_loadu_epi8(m, w + o3));
+    return r;
+}
+
+/* Accumulators of one pixel: int32 lanes a*, widened into int64 l*. */
+typedef struct acc4 {
+    __m512i a0, a1, a2, a3, l0, l1, l2, l3;
+} acc4;
+
+static inline void acc_step(acc4 *a, __m512i xv, const wstep *w)
+{
+    a->a0 = _mm512_add_epi32(a->a0, _mm512_madd_epi16(xv, w->w0));
+    a->a1 = _mm512_add_epi32(a->a1, _mm512_madd_epi16(xv, w->w1));
+    a->a2 = _mm512_add_epi32(a->a2, _mm512_madd_epi16(xv, w->w2));
+    a->a3 = _mm512_add_epi32(a->a3, _mm512_madd_epi16(xv, w->w3));
+}
+
+static inline void acc_widen(acc4 *a)
+{
+    a->l0 = widen_into(a->l0, a->a0);
+    a->l1 = widen_into(a->l1, a->a1);
+    a->l2 = widen_into(a->l2, a->a2);
+    a->l3 = widen_into(a->l3, a->a3);
+    a->a0 = a->a1 = a->a2 = a->a3 = _mm512_setzero_si512();
+}
+
+/* The n_oc sums of one pixel; folded in int32 when the run total of at
+ * most 511 products bounds every partial sum (no lane was widened). */
+static inline void acc_sums(acc4 *a, int fold32, int n_oc, int64_t *sums)
+{
+    if (fold32) {
+        const __m512i s01 = _mm512_add_epi32(_mm512_unpacklo_epi32(a->a0, a->a1),
+                                             _mm512_unpackhi_epi32(a->a0, a->a1));
+        const __m512i s23 = _mm512_add_epi32(_mm512_unpacklo_epi32(a->a2, a->a3),
+                                             _mm512_unpackhi_epi32(a->a2, a->a3));
+        const __m512i t = _mm512_add_epi32(_mm512_unpacklo_epi64(s01, s23),
+                                           _mm512_unpackhi_epi64(s01, s23));
+        const __m256i h = _mm256_add_epi32(_mm512_castsi512_si256(t),
+                                           _mm512_extracti64x4_epi64(t, 1));
+        const __m128i q = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+        if (n_oc == 4) {
+            _mm256_storeu_si256((__m256i *)sums, _mm256_cvtepi32_epi64(q));
+            return;
+        }
+        int32_t r[4];
+        _mm_storeu_si128((__m128i *)r, q);
+        for (int j = 0; j < n_oc; j++)
+            sums[j] = r[j];
+        return;
+    }
+    acc_widen(a);
+    const int64_t r[4] = {_mm512_reduce_add_epi64(a->l0), _mm512_reduce_add_epi64(a->l1),
+                          _mm512_reduce_add_epi64(a->l2), _mm512_reduce_add_epi64(a->l3)};
+    for (int j = 0; j < n_oc; j++)
+        sums[j] = r[j];
+}
+
+static inline acc4 acc_zero(void)
+{
+    const __m512i z = _mm512_setzero_si512();
+    return (acc4){z, z, z, z, z, z, z, z};
+}
+
+static inline __mmask32 tail_mask(int rem)
+{
+    return rem >= 32 ? (__mmask32)0xFFFFFFFFu : (__mmask32)((1u << rem) - 1);
+}
+
+/* One or two pixels (two: x2 not NULL) against the same weights. The
+ * full 32-element steps run unmasked, in stretches of at most STEPS_MAX
+ * between widenings; a run's last partial step is masked. */
+static inline void dot_body(const int16_t *const *xs, const int16_t *const *xs2,
+                            const int8_t *const *ws, int nseg, int len, size_t oc_stride,
+                            int n_oc, int64_t *sums, int64_t *sums2, int two)
+{
+    /* channels past n_oc recompute the last one rather than branch */
+    const size_t o1 = (n_oc > 1 ? 1 : 0) * oc_stride, o2 = (n_oc > 2 ? 2 : n_oc - 1) * oc_stride,
+                 o3 = (size_t)(n_oc - 1 < 3 ? n_oc - 1 : 3) * oc_stride;
+    acc4 p = acc_zero(), p2 = acc_zero();
+    int steps = 0;
+    const int full = len / 32, rem = len % 32;
+    for (int s = 0; s < nseg; s++) {
+        const int16_t *x = xs[s], *x2 = two ? xs2[s] : NULL;
+        const int8_t *w = ws[s];
+        for (int k = 0; k < full;) {
+            const int stretch = full - k < STEPS_MAX - steps ? full - k : STEPS_MAX - steps;
+            for (int e = k + stretch; k < e; k++) {
+                const wstep wv = wload(0xFFFFFFFFu, w + 32 * k, o1, o2, o3);
+                acc_step(&p, _mm512_loadu_si512(x + 32 * k), &wv);
+                if (two)
+                    acc_step(&p2, _mm512_loadu_si512(x2 + 32 * k), &wv);
+            }
+            steps += stretch;
+            if (steps == STEPS_MAX) {
+                acc_widen(&p);
+                if (two)
+                    acc_widen(&p2);
+                steps = 0;
+            }
+        }
+        if (rem) {
+            const __mmask32 m = tail_mask(rem);
+            const wstep wv = wload(m, w + 32 * full, o1, o2, o3);
+            acc_step(&p, _mm512_maskz_loadu_epi16(m, x + 32 * full), &wv);
+            if (two)
+                acc_step(&p2, _mm512_maskz_loadu_epi16(m, x2 + 32 * full), &wv);
+            if (++steps == STEPS_MAX) {
+                acc_widen(&p);
+                if (two)
+                    acc_widen(&p2);
+                steps = 0;
+            }
+        }
+    }
+    const int fold32 = (int64_t)nseg * len <= 511;
+    acc_sums(&p, fold32, n_oc, sums);
+    if (two)
+        acc_sums(&p2, fold32, n_oc, sums2);
+}
+
+static void dot(const int16_t *const *xs, const int16_t *const *xs2, const int8_t *const *ws,
+                int nseg, int len, size_t oc_stride, int n_oc, int64_t *sums, int64_t *sums2)
+{
+    if (xs2)
+        dot_body(xs, xs2, ws, nseg, len, oc_stride, n_oc, sums, sums2, 1);
+    else
+        dot_body(xs, NULL, ws, nseg, len, oc_stride, n_oc, sums, NULL, 0);
+}
+
+static void dw(const int16_t *const *xs, const int8_t *const *ws, int ntaps, int n,
+               int32_t *acc)
+{
+    for (int c = 0; c < n; c += 16) {
+        const int rem = n - c;
+        const __mmask16 m = rem >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << rem) - 1);
+        __m512i a = _mm512_setzero_si512();
+        for (int t = 0; t < ntaps; t++) {
+            const __m512i xv = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(m, xs[t] + c));
+            const __m512i wv = _mm512_cvtepi8_epi32(_mm_maskz_loadu_epi8(m, ws[t] + c));
+            a = _mm512_add_epi32(a, _mm512_mullo_epi32(xv, wv));
+        }
+        _mm512_mask_storeu_epi32(acc + c, m, a);
+    }
+}
+
+/* arv_q16_mul_by_mult64 and the clamp on 8 lanes of int64: the same
+ * operations in the same order (the int32 saturation is dropped, as the
+ * int16 activation clamp lies inside it). */
+static void requant(const int64_t *acc, const int64_t *bias, const arv_q16_conv *q, int oc0,
+                    int n, int16_t *out)
+{
+    const __m512i lim_lo = _mm512_set1_epi64(-((int64_t)1 << 47));
+    const __m512i lim_hi = _mm512_set1_epi64(((int64_t)1 << 47) - 1);
+    const __m512i lo = _mm512_set1_epi64(q->act_min), hi = _mm512_set1_epi64(q->act_max);
+    const __m512i one = _mm512_set1_epi64(1), fifteen = _mm512_set1_epi64(15);
+    for (int j = 0; j < n; j += 8) {
+        const int rem = n - j;
+        const __mmask8 m = rem >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << rem) - 1);
+        __m512i x = _mm512_maskz_loadu_epi64(m, acc + j);
+        if (bias)
+            x = _mm512_add_epi64(x, _mm512_maskz_loadu_epi64(m, bias + oc0 + j));
+        x = _mm512_min_epi64(_mm512_max_epi64(x, lim_lo), lim_hi);
+        const __m512i qv = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(m, q->mult + oc0 + j));
+        const __mmask8 big = _mm512_cmpge_epi64_mask(qv, _mm512_set1_epi64(0x7FFF0000));
+        __m512i red = _mm512_srai_epi64(_mm512_add_epi64(qv, _mm512_set1_epi64(1 << 15)), 16);
+        red = _mm512_mask_mov_epi64(red, big, _mm512_set1_epi64(0x7FFF));
+        const __m512i sh = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(m, q->shift + oc0 + j));
+        const __m512i total = _mm512_sub_epi64(fifteen, sh);
+        const __m512i rnd = _mm512_sllv_epi64(one, _mm512_sub_epi64(total, one));
+        __m512i r = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mullo_epi64(x, red), rnd), total);
+        r = _mm512_min_epi64(_mm512_max_epi64(r, lo), hi);
+        _mm_mask_storeu_epi16(out + j, m, _mm512_cvtepi64_epi16(r));
+    }
+}
+
+const arv_q16_loops arv_q16_loops_avx512 = {.dot = dot, .dw = dw, .requant = requant};
