@@ -72,6 +72,8 @@ static void usage(FILE *fp)
             "                           mode: the op writing it reads and writes int16, int8\n"
             "                           weights, int64 bias; repeatable; adds to the task's\n"
             "                           defaults)\n"
+            "      --int16-small N      every feature map of at most N x N in int16 (0: none;\n"
+            "                           default per task: 4 for pose-landmark, else 0)\n"
             "      --dump-inputs DIR    write each preprocessed calibration input as\n"
             "                           DIR/NNNN.npy (nothing is quantized; -o not needed)\n"
             "      --threads N          interpreter threads (default all)\n"
@@ -228,6 +230,7 @@ static int run(int argc, char **argv)
         {"report-sensitivity", no_argument, NULL, 'S'},
         {"float-tensor", required_argument, NULL, 'F'},
         {"int16", required_argument, NULL, 'I'},
+        {"int16-small", required_argument, NULL, 'J'},
         {"dump-inputs", required_argument, NULL, 'D'},
         {"threads", required_argument, NULL, 'T'},
         {"quiet", no_argument, NULL, 'q'},
@@ -242,6 +245,7 @@ static int run(int argc, char **argv)
     int no_default_keep = 0, report_layers = 0, equalize = -1;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
     int gptq = -1;     /* -1 task default */
+    int int16_hw = -1; /* -1 task default */
     double percentile = 0.0;
     opterr = 0;
     optind = 1;
@@ -322,6 +326,12 @@ static int run(int argc, char **argv)
         case 'I':
             if (n_i16 < MAX_ARGS)
                 i16[n_i16++] = optarg;
+            break;
+        case 'J':
+            if ((int16_hw = cmd_parse_int(optarg, 0, 1 << 20)) < 0) {
+                cmd_error("quantize", "--int16-small wants a number from 0 up, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
             break;
         case 'D': dump = optarg; break;
         case 'T':
@@ -463,6 +473,7 @@ static int run(int argc, char **argv)
                          .n_float_tensors = n_ftens,
                          .int16_tensors = i16,
                          .n_int16_tensors = n_i16,
+                         .int16_max_hw = int16_hw < 0 ? def->int16_max_hw : int16_hw,
                          .warn = on_warn,
                          .warn_user = &quiet};
     arv_quant_report rep;

@@ -73,6 +73,10 @@ typedef struct arv_quant_opts {
      * writes int16 (quantize.c). */
     const char *const *int16_tensors;
     int n_int16_tensors;
+    /* ... and every activation of rank 4 at most this high and wide (0:
+     * none): the small feature maps of a regression branch, few MACs and
+     * the most sensitive tensors of the pose landmark models. */
+    int int16_max_hw;
     /* Warnings (an op kept in float, and why); NULL = silent. */
     void (*warn)(void *user, const char *msg);
     void *warn_user;

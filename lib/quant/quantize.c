@@ -334,10 +334,17 @@ static int gptq_weights(qb *b, int node, int x_ti, int i, int qd, const float *w
          * factor scales all taps of a channel alike, which GPTQ ignores */
         if (G != nc || (size_t)K * (size_t)nc != total)
             return -1;
+        /* A channel GPTQ cannot take (its input was always zero: a dead
+         * ReLU channel, H = 0) is rounded to nearest alone; failing the
+         * whole op for it left 25 of pose_landmark_full's 38 depthwise
+         * convs with round-to-nearest. */
         for (int c = 0; c < nc; c++)
             if (arv_gptq_round(w + c, d + c, 1, K, 0, (size_t)nc, &sc[c],
                                H + (size_t)c * (size_t)K * (size_t)K, NULL) != 0)
-                return -1;
+                for (int t = 0; t < K; t++) {
+                    double q = sc[c] > 0 ? round((double)w[(size_t)t * nc + c] / sc[c]) : 0.0;
+                    d[(size_t)t * nc + c] = (int8_t)(q < -127 ? -127 : q > 127 ? 127 : q);
+                }
         return 0;
     }
     if (qd != 0 || G != 1 || (size_t)K * (size_t)nc != total)
@@ -363,7 +370,7 @@ static int gptq_weights(qb *b, int node, int x_ti, int i, int qd, const float *w
  * old node `node` from activation x_ti; returns the new tensor and its
  * scales in *sc (n_ch entries). */
 static int quant_weights(qb *b, int node, int x_ti, int i, int qd, const float *bias,
-                         float in_s, float out_s, const float **sc_out, int *n_ch)
+                         float in_s, float out_s, int wide, const float **sc_out, int *n_ch)
 {
     const arv_gtensor *o = &b->g->tensors[i];
     const float *w = cdata(b, i);
@@ -412,7 +419,9 @@ static int quant_weights(qb *b, int node, int x_ti, int i, int qd, const float *
          * its few largest weights, rather than widen the output's scale for
          * every channel. */
         if (in_s > 0.0f && out_s > 0.0f) {
-            const float hi = 255.0f * out_s / in_s, lo = 0x1.0p-31f * out_s / in_s;
+            /* (the 16x8 kernels' multipliers must stay below 2^7) */
+            const float hi = (wide ? 127.0f : 255.0f) * out_s / in_s,
+                        lo = 0x1.0p-31f * out_s / in_s;
             sc[c] = sc[c] > hi ? hi : sc[c] < lo ? lo : sc[c];
         }
     }
@@ -559,12 +568,17 @@ static int keep_float_by_opt(const qb *b, const arv_node *n)
 }
 
 /* Is the op's output (or, with a fused activation, its pre-activation
- * name) in opt->int16_tensors? */
+ * name) in opt->int16_tensors, or a feature map of at most
+ * opt->int16_max_hw squared? */
 static int wants_int16(const qb *b, const arv_node *n)
 {
-    if (!b->opt || !b->opt->n_int16_tensors)
+    if (!b->opt)
         return 0;
     const arv_graph *g = b->g;
+    const arv_tensor *ot = &g->tensors[n->out[0]].t;
+    const int small = b->opt->int16_max_hw;
+    if (small > 0 && ot->ndim == 4 && ot->dims[1] <= small && ot->dims[2] <= small)
+        return 1;
     const char *out = g->tensors[n->out[0]].t.name, *pre = NULL;
     for (int i = 0; i < g->n_nodes && !pre; i++)
         if (g->nodes[i].folded == 2 && g->nodes[i].n_out > 0 && g->nodes[i].out[0] == n->out[0] &&
@@ -899,7 +913,7 @@ static void emit_int8(qb *b, const arv_node *n, int wide)
                 out_s = act16_scale(b, n->out[0]);
             /* an int64 bias holds any bias: no weight scale widening */
             in_new[k] = quant_weights(b, (int)(n - g->nodes), n->in[x], ti, qd, wide ? NULL : bf,
-                                      in_s, out_s, &w_s, &nc);
+                                      in_s, out_s, wide, &w_s, &nc);
         }
         else if (has_w && k == bias)
             in_new[k] = -2;   /* after the weights */

@@ -40,6 +40,7 @@ typedef struct arv_qtask_defaults {
     const char *const *float_tensors;   /* activations kept in float (quant.h) */
     int n_float_tensors;
     const char *const *int16_tensors;   /* activations in int16 (quant.h) */
+    int int16_max_hw;                   /* feature maps this small in int16 (quant.h) */
     int n_int16_tensors;
 } arv_qtask_defaults;
 
