@@ -144,10 +144,39 @@ typedef void (*arv_q16_dw_fn)(const int16_t *const *xs, const int8_t *const *ws,
 struct arv_q16_conv;
 typedef void (*arv_q16_requant_fn)(const int64_t *acc, const int64_t *bias,
                                    const struct arv_q16_conv *q, int oc0, int n, int16_t *out);
+/* pw (1x1 convs with few input channels, where a dot over K is too short
+ * to vectorize): acc[p * ocp + j] = sum_{k < K} xs[p][k] * w_k[j] for
+ * p < npix, j < ocp (a multiple of 16), K <= ARV_Q16_PW_MAX_K; the weights
+ * come packed in pairs of input channels, channel j of pair k2 at
+ * wp[(k2 * ocp + j) * 2 + {0, 1}] (zero past K). Reads xs[p][k] for k < K
+ * only.
+ * quantize / requantize (NULL: the portable ones): arv_q16_quantize and
+ * arv_q16_requantize, bit for bit. */
+#define ARV_Q16_PW_MAX_K 32
+typedef void (*arv_q16_pw_fn)(const int16_t *const *xs, int npix, const int16_t *wp, int K,
+                              int ocp, int32_t *acc);
+/* requant32 (NULL: none; the caller widens into requant): requant of int32
+ * sums, with the per-channel terms of arv_q16_mul_by_mult64
+ * worked out once (arv_q16_rq_prepare) instead of per pixel. */
+#define ARV_Q16_RQ_MAX 256
+typedef struct arv_q16_rq {
+    int64_t bias[ARV_Q16_RQ_MAX];
+    int64_t red[ARV_Q16_RQ_MAX];     /* the multiplier cut to Q15 */
+    int64_t total[ARV_Q16_RQ_MAX];   /* its right shift, 15 - shift */
+    int64_t rnd[ARV_Q16_RQ_MAX];     /* 1 << (total - 1) */
+    int32_t act_min, act_max;
+} arv_q16_rq;
+typedef void (*arv_q16_requant32_fn)(const int32_t *acc, const arv_q16_rq *p, int n,
+                                     int16_t *out);
 typedef struct arv_q16_loops {
     arv_q16_dot_fn dot;
     arv_q16_dw_fn dw;
     arv_q16_requant_fn requant;
+    arv_q16_pw_fn pw;
+    arv_q16_requant32_fn requant32;
+    void (*quantize)(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
+    void (*requantize)(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
+                       int shift, int32_t out_zp, int out_bits, void *out);
 } arv_q16_loops;
 
 typedef struct arv_kernel_table_int8 {
@@ -379,6 +408,9 @@ void arv_q16_fully_connected_ref(int batches, int in_dim, int out_dim, const arv
                                  const int16_t *in, const int8_t *w, const int64_t *bias,
                                  int16_t *out, int row_begin, int row_end);
 extern const arv_q16_loops arv_q16_loops_c;
+/* The terms of channels oc0 .. oc0 + n - 1 (n <= ARV_Q16_RQ_MAX). */
+void arv_q16_rq_prepare(const arv_q16_conv *q, const int64_t *bias, int oc0, int n,
+                        arv_q16_rq *p);
 void arv_q16_requant_c(const int64_t *acc, const int64_t *bias, const arv_q16_conv *q, int oc0,
                        int n, int16_t *out);
 void arv_q16_conv2d_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
@@ -394,6 +426,12 @@ void arv_q16_fully_connected_with(int batches, int in_dim, int out_dim, const ar
 #if defined(ARV_HAVE_X86_KERNELS)
 extern const arv_q16_loops arv_q16_loops_avx2;     /* avx2_int16_conv.c */
 extern const arv_q16_loops arv_q16_loops_avx512;   /* avx512_int16_conv.c (F/BW/VL/DQ) */
+void arv_q16_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
+void arv_q16_requantize_avx2(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
+                             int shift, int32_t out_zp, int out_bits, void *out);
+void arv_q16_quantize_avx512(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
+void arv_q16_requantize_avx512(size_t n, const void *in, int in_bits, int32_t in_zp,
+                               int32_t mult, int shift, int32_t out_zp, int out_bits, void *out);
 #endif
 /* ADD: arv_q_add with left_shift 15 and no offsets. */
 void arv_q16_add_prepare(float s1, float s2, float so, int act, arv_q_add *p);

@@ -106,13 +106,16 @@ static void q_range(const q_job *j, size_t i0, size_t i1)
     const arv_q8 *q = j->q;
     if (q->q16) {
         const int ob = j->out_bits, ib = j->in_bits;
+        /* the ISA's loops when its table has them (bit for bit the portable ones) */
+        const arv_q16_loops *f = j->k && j->k->q16 ? j->k->q16 : &arv_q16_loops_c;
         if (ib == 32)
-            arv_q16_quantize(i1 - i0, (const float *)j->in + i0, q->out_scale, q->out_zp,
-                             (int16_t *)j->out + i0);
+            (f->quantize ? f->quantize : arv_q16_quantize)(
+                i1 - i0, (const float *)j->in + i0, q->out_scale, q->out_zp,
+                (int16_t *)j->out + i0);
         else
-            arv_q16_requantize(i1 - i0, (const char *)j->in + i0 * (size_t)(ib / 8), ib,
-                               q->in_zp, q->rq_mult, q->rq_shift, q->out_zp, ob,
-                               (char *)j->out + i0 * (size_t)(ob / 8));
+            (f->requantize ? f->requantize : arv_q16_requantize)(
+                i1 - i0, (const char *)j->in + i0 * (size_t)(ib / 8), ib, q->in_zp, q->rq_mult,
+                q->rq_shift, q->out_zp, ob, (char *)j->out + i0 * (size_t)(ob / 8));
         return;
     }
     if (j->q->use_lut)

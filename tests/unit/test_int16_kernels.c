@@ -12,6 +12,7 @@
  * every product is +-2^22 and an int32 sum of 512 would overflow). Rows
  * are computed whole and split in two calls, as threads split them. */
 #include <check.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,7 +127,8 @@ typedef struct conv_case {
     int fill;
 } conv_case;
 
-static void geom(const conv_case *c, int depthwise, arv_conv_geom *g)
+/* pad > 0: that padding on every side instead of SAME / VALID's. */
+static void geom(const conv_case *c, int depthwise, int pad, arv_conv_geom *g)
 {
     memset(g, 0, sizeof *g);
     g->batch = c->batch;
@@ -138,18 +140,23 @@ static void geom(const conv_case *c, int depthwise, arv_conv_geom *g)
     g->dil_h = g->dil_w = c->dil;
     kt_conv_axis(c->in_h, c->k, c->stride, c->dil, c->same, &g->out_h, &g->pad_top);
     kt_conv_axis(c->in_w, c->k, c->stride, c->dil, c->same, &g->out_w, &g->pad_left);
+    if (pad > 0) {
+        g->pad_top = g->pad_left = pad;
+        g->out_h = (c->in_h + 2 * pad - c->k) / c->stride + 1;
+        g->out_w = (c->in_w + 2 * pad - c->k) / c->stride + 1;
+    }
     g->depth_mult = depthwise ? c->depth_mult : 1;
     g->out_c = depthwise ? c->in_c * c->depth_mult : c->out_c;
 }
 
 /* One conv or depthwise case: every variant, whole and split, against the
  * reference. */
-static void check_conv(const conv_case *c, int depthwise, uint64_t seed)
+static void check_conv_pad(const conv_case *c, int depthwise, int pad, uint64_t seed)
 {
     kt_rng r;
     kt_seed(&r, seed);
     arv_conv_geom g;
-    geom(c, depthwise, &g);
+    geom(c, depthwise, pad, &g);
     const size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
     const size_t n_w = depthwise ? (size_t)g.k_h * g.k_w * g.out_c
                                  : (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
@@ -207,6 +214,11 @@ static void check_conv(const conv_case *c, int depthwise, uint64_t seed)
     free_params(&p);
 }
 
+static void check_conv(const conv_case *c, int depthwise, uint64_t seed)
+{
+    check_conv_pad(c, depthwise, 0, seed);
+}
+
 static const conv_case conv_cases[] = {
     /* the pose_landmark_full regression branch */
     {1, 4, 4, 288, 288, 1, 1, 1, 0, 1, FILL_RANDOM},
@@ -255,6 +267,24 @@ START_TEST(conv_matches_reference)
 {
     const conv_case *c = &conv_cases[_i];
     check_conv(c, 0, 1000 + (uint64_t)_i);
+}
+END_TEST
+
+/* 1x1 convs with few input channels (the packed pointwise path): every K
+ * from 1 to 33 (33: past it, the dots again), output channel counts odd
+ * and off the 16 / 32 / 64-channel blocks, over 256 (two packed chunks),
+ * stride 2, padding (pixels that see only the bias), extreme values. */
+START_TEST(pointwise_small_k_matches_reference)
+{
+    static const int outs[] = {1, 3, 7, 15, 17, 31, 33, 63, 65, 97, 129, 300};
+    const int K = _i + 1;
+    for (int i = 0; i < (int)(sizeof outs / sizeof outs[0]); i++) {
+        const int fill = i % 5 == 3 ? FILL_EXTREME_MIXED : i % 5 == 4 ? FILL_EXTREME_POS
+                                                                      : FILL_RANDOM;
+        const conv_case c = {1 + i % 2, 3 + i % 3, 5 + i % 4, K, outs[i], 1, 1 + i % 2, 1, 0, 1,
+                             fill};
+        check_conv_pad(&c, 0, i % 4 == 1 ? 1 + i % 3 : 0, 5000 + (uint64_t)K * 100 + (uint64_t)i);
+    }
 }
 END_TEST
 
@@ -388,6 +418,147 @@ START_TEST(requant_matches_scalar)
             ck_assert_msg(bad < 0, "requant %s round %d: element %ld is %d, scalar %d", v[i].name,
                           round, bad, bad < 0 ? 0 : got[bad], bad < 0 ? 0 : want[bad]);
             ck_assert_msg(got[n] == 0x5A5A || n == N, "requant %s wrote past n", v[i].name);
+            if (!v[i].f->requant32)
+                continue;
+            /* the int32 form: the same sums cut to int32, prepared terms */
+            int32_t acc32[N];
+            int16_t want32[N];
+            for (int j = 0; j < N; j++)
+                acc32[j] = (int32_t)(acc[j] >> (j % 3 == 0 ? 0 : 32 + j % 7));
+            arv_q16_rq rq;
+            arv_q16_rq_prepare(&q, b, oc0, n, &rq);
+            for (int j = 0; j < n; j++) {
+                int32_t x = arv_q16_mul_by_mult64((int64_t)acc32[j] + (b ? b[oc0 + j] : 0),
+                                                  mult[oc0 + j], shift[oc0 + j]);
+                x = x < q.act_min ? q.act_min : x > q.act_max ? q.act_max : x;
+                want32[j] = (int16_t)x;
+            }
+            for (int j = 0; j < N; j++)
+                got[j] = 0x5A5A;
+            v[i].f->requant32(acc32, &rq, n, got);
+            const long bad32 = first_diff(got, want32, (size_t)n);
+            ck_assert_msg(bad32 < 0, "requant32 %s round %d: element %ld is %d, scalar %d",
+                          v[i].name, round, bad32, bad32 < 0 ? 0 : got[bad32],
+                          bad32 < 0 ? 0 : want32[bad32]);
+            ck_assert_msg(got[n] == 0x5A5A || n == N, "requant32 %s wrote past n", v[i].name);
+        }
+    }
+}
+END_TEST
+
+/* The QUANTIZE kernels of each table (quantize, requantize) against the
+ * portable ones. */
+static const arv_q16_loops *next_with(const variant *v, int nv, int *i, int want_quantize)
+{
+    for (; *i < nv; ++*i)
+        if (want_quantize ? v[*i].f->quantize != NULL : v[*i].f->requantize != NULL)
+            return v[(*i)++].f;
+    return NULL;
+}
+
+static uint32_t f32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static float bits_f32(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* float -> int16: ties of x / scale (k + 0.5, both signs, exact for a
+ * power-of-two scale, and near-ties for others), -0.0, denormals, values
+ * far past the int16 range, +-inf, NaNs, random bit patterns; zero points
+ * 0 and not; lengths and offsets around the 8 / 16-lane widths. */
+START_TEST(quantize_matches_portable)
+{
+    enum { N = 1000 };
+    static const float scales[] = {0.25f, 1.0f, 3.0517578125e-05f, 0.0123f, 7.7f, 1e-30f, 1e30f};
+    static const int32_t zps[] = {0, 0, 5, -7, 32767};
+    kt_rng r;
+    kt_seed(&r, 6000);
+    float in[N];
+    int16_t want[N + 1], got[N + 1];
+    variant v[8];
+    const int nv = variants(v, 8);
+    for (int round = 0; round < 70; round++) {
+        const float scale = scales[round % 7];
+        const int32_t zp = zps[round % 5];
+        for (int i = 0; i < N; i++) {
+            const int kind = kt_int(&r, 0, 9);
+            const int k = kt_int(&r, -40000, 40000);
+            in[i] = kind == 0   ? ((float)k + 0.5f) * scale
+                    : kind == 1 ? (float)((double)k * scale)
+                    : kind == 2 ? bits_f32(kt_u32(&r))   /* any pattern: NaNs, infs, huge */
+                    : kind == 3 ? (kt_int(&r, 0, 1) ? -0.0f : bits_f32(kt_u32(&r) & 0x807FFFFF))
+                    : kind == 4 ? (kt_int(&r, 0, 1) ? 1.0f : -1.0f) / 0.0f
+                    : kind == 5 ? (float)kt_int(&r, -1, 1) * 1e30f
+                    : kind == 6 ? bits_f32(f32_bits(((float)k + 0.5f) * scale) +
+                                           (uint32_t)kt_int(&r, -1, 1))
+                                : (float)k / 32768.0f * scale * 40000.0f;
+        }
+        if (round == 0)
+            in[0] = bits_f32(0x7FC00000u), in[1] = bits_f32(0xFFC00001u);
+        const int off = kt_int(&r, 0, 17), n = kt_int(&r, 0, N - off);
+        arv_q16_quantize((size_t)n, in + off, scale, zp, want);
+        int i = 0;
+        for (const arv_q16_loops *f; (f = next_with(v, nv, &i, 1));) {
+            for (int j = 0; j <= N; j++)
+                got[j] = 0x5A5A;
+            f->quantize((size_t)n, in + off, scale, zp, got);
+            const long bad = first_diff(got, want, (size_t)n);
+            ck_assert_msg(bad < 0, "quantize %s round %d: element %ld (%a / %g) is %d, portable %d",
+                          v[i - 1].name, round, bad, bad < 0 ? 0.0 : (double)in[off + bad],
+                          (double)scale, bad < 0 ? 0 : got[bad], bad < 0 ? 0 : want[bad]);
+            ck_assert_msg(got[n] == 0x5A5A, "quantize %s wrote past n", v[i - 1].name);
+        }
+    }
+}
+END_TEST
+
+/* Requantization: every int16 (and int8) value, through multipliers for
+ * ratios from 2^-20 to 2^14 (every shift prepare allows), int16 -> int8
+ * and -> int16, zero points on the int8 sides. */
+START_TEST(requantize_matches_portable)
+{
+    enum { N = 65536 + 40 };
+    static int16_t in16[N];
+    static int8_t in8[N];
+    static int16_t want[N + 1], got[N + 1];
+    kt_rng r;
+    kt_seed(&r, 7000);
+    for (int i = 0; i < N; i++) {
+        in16[i] = (int16_t)(i - 32768 + (i >= 65536 ? kt_int(&r, -100, 100) : 0));
+        in8[i] = (int8_t)(i & 0xFF);
+    }
+    variant v[8];
+    const int nv = variants(v, 8);
+    for (int round = 0; round < 60; round++) {
+        const double ratio = ldexp(1.0 + (double)kt_u32(&r) / 4294967296.0, kt_int(&r, -20, 13));
+        int32_t mult;
+        int shift;
+        arv_q_quantize_mult(round == 0 ? 1.0 : round == 1 ? 0.5 : ratio, &mult, &shift);
+        if (shift > 14)
+            continue;
+        const int in_bits = round % 3 == 2 ? 8 : 16, out_bits = round % 2 ? 8 : 16;
+        const int32_t in_zp = in_bits == 8 ? kt_int(&r, -128, 127) : 0;
+        const int32_t out_zp = out_bits == 8 ? kt_int(&r, -128, 127) : 0;
+        const int off = kt_int(&r, 0, 17), n = N - off - kt_int(&r, 0, 23);
+        const void *src = in_bits == 16 ? (const void *)(in16 + off) : (const void *)(in8 + off);
+        memset(want, 0x5A, sizeof want);
+        arv_q16_requantize((size_t)n, src, in_bits, in_zp, mult, shift, out_zp, out_bits, want);
+        int i = 0;
+        for (const arv_q16_loops *f; (f = next_with(v, nv, &i, 0));) {
+            memset(got, 0x5A, sizeof got);
+            f->requantize((size_t)n, src, in_bits, in_zp, mult, shift, out_zp, out_bits, got);
+            const size_t bytes = (size_t)n * (size_t)(out_bits / 8);
+            ck_assert_msg(memcmp(got, want, bytes + 2) == 0,
+                          "requantize %s %d->%d mult %d shift %d: differs (or wrote past n)",
+                          v[i - 1].name, in_bits, out_bits, mult, shift);
         }
     }
 }
@@ -403,6 +574,9 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, depthwise_matches_reference, 0,
                         (int)(sizeof dw_cases / sizeof dw_cases[0]));
     tcase_add_loop_test(tc, fc_matches_reference, 0, (int)(sizeof fc_cases / sizeof fc_cases[0]));
+    tcase_add_loop_test(tc, pointwise_small_k_matches_reference, 0, 33);
+    tcase_add_test(tc, quantize_matches_portable);
+    tcase_add_test(tc, requantize_matches_portable);
     tcase_add_test(tc, dot_long_runs_are_exact);
     tcase_add_test(tc, requant_matches_scalar);
     suite_add_tcase(s, tc);

@@ -31,6 +31,20 @@ int32_t arv_q16_mul_by_mult64(int64_t x, int32_t q, int shift)
     return (int32_t)r;
 }
 
+void arv_q16_rq_prepare(const arv_q16_conv *q, const int64_t *bias, int oc0, int n,
+                        arv_q16_rq *p)
+{
+    for (int j = 0; j < n; j++) {
+        const int32_t m = q->mult[oc0 + j];
+        p->bias[j] = bias ? bias[oc0 + j] : 0;
+        p->red[j] = m < 0x7FFF0000 ? ((int64_t)m + (1 << 15)) >> 16 : 0x7FFF;
+        p->total[j] = 15 - q->shift[oc0 + j];
+        p->rnd[j] = (int64_t)1 << (p->total[j] - 1);
+    }
+    p->act_min = q->act_min;
+    p->act_max = q->act_max;
+}
+
 static inline int16_t requant16(int64_t acc, const arv_q16_conv *q, int oc)
 {
     int32_t v = arv_q16_mul_by_mult64(acc, q->mult[oc], q->shift[oc]);
@@ -130,7 +144,26 @@ void arv_q16_requant_c(const int64_t *acc, const int64_t *bias, const arv_q16_co
         out[j] = requant16(acc[j] + (bias ? bias[oc0 + j] : 0), q, oc0 + j);
 }
 
-const arv_q16_loops arv_q16_loops_c = {.dot = dot_c, .dw = dw_c, .requant = arv_q16_requant_c};
+/* Lanes are output channels: each input pair scales a row of packed
+ * weight pairs (the form GCC turns into pmaddwd). */
+static void pw_c(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
+                 int32_t *acc)
+{
+    for (int p = 0; p < npix; p++) {
+        int32_t *restrict a = acc + (size_t)p * ocp;
+        for (int j = 0; j < ocp; j++)
+            a[j] = 0;
+        for (int k = 0; k < K; k += 2) {
+            const int32_t x0 = xs[p][k], x1 = k + 1 < K ? xs[p][k + 1] : 0;
+            const int16_t *restrict wr = wp + (size_t)k * ocp;
+            for (int j = 0; j < ocp; j++)
+                a[j] += x0 * wr[2 * j] + x1 * wr[2 * j + 1];
+        }
+    }
+}
+
+const arv_q16_loops arv_q16_loops_c = {
+    .dot = dot_c, .dw = dw_c, .requant = arv_q16_requant_c, .pw = pw_c};
 
 /* Runs of taps per pixel the stack lists hold; a larger kernel (none in
  * the models here) takes the reference loops. */
@@ -198,10 +231,76 @@ static int conv_runs(const arv_conv_geom *g, const int16_t *in_b, const int8_t *
     return nseg;
 }
 
+_Static_assert(Q16_CHUNK <= ARV_Q16_RQ_MAX, "a chunk of channels fills one arv_q16_rq");
+
+/* Pixels per pw call. */
+#define Q16_PW_PIX 4
+
+/* A 1x1 conv with K <= ARV_Q16_PW_MAX_K input channels: the weights of up
+ * to Q16_CHUNK output channels packed in pairs on the stack (the layout
+ * arv_q16_pw_fn takes), then Q16_PW_PIX pixels per pw call. Sums of at
+ * most 32 products are exact in int32. */
+static void conv_pointwise(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                           const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
+                           int row_end, const arv_q16_loops *f)
+{
+    const int K = g->in_c;
+    int16_t wp[ARV_Q16_PW_MAX_K * Q16_CHUNK];
+    int32_t acc[Q16_PW_PIX * Q16_CHUNK];
+    int64_t sums[Q16_CHUNK];
+    arv_q16_rq rq;
+    /* pixels in the padding read zeros: only the bias is left */
+    const int16_t zeros[ARV_Q16_PW_MAX_K] = {0};
+    for (int oc0 = 0; oc0 < g->out_c; oc0 += Q16_CHUNK) {
+        const int m = g->out_c - oc0 < Q16_CHUNK ? g->out_c - oc0 : Q16_CHUNK;
+        const int ocp = (m + 15) / 16 * 16;
+        for (int k2 = 0; k2 < (K + 1) / 2; k2++)
+            for (int j = 0; j < ocp; j++)
+                for (int h = 0; h < 2; h++) {
+                    const int k = 2 * k2 + h;
+                    wp[((size_t)k2 * ocp + j) * 2 + h] =
+                        k < K && j < m ? w[(size_t)(oc0 + j) * K + k] : 0;
+                }
+        if (f->requant32)
+            arv_q16_rq_prepare(q, bias, oc0, m, &rq);
+        for (int r = row_begin; r < row_end; r++) {
+            const int b = r / g->out_h, oy = r % g->out_h;
+            const int y = oy * g->stride_h - g->pad_top;
+            const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * K;
+            int16_t *o_row = out + (size_t)r * g->out_w * g->out_c;
+            for (int ox0 = 0; ox0 < g->out_w; ox0 += Q16_PW_PIX) {
+                const int np = g->out_w - ox0 < Q16_PW_PIX ? g->out_w - ox0 : Q16_PW_PIX;
+                const int16_t *xs[Q16_PW_PIX];
+                for (int p = 0; p < np; p++) {
+                    const int x = (ox0 + p) * g->stride_w - g->pad_left;
+                    xs[p] = y < 0 || y >= g->in_h || x < 0 || x >= g->in_w
+                                ? zeros
+                                : in_b + ((size_t)y * g->in_w + x) * K;
+                }
+                f->pw(xs, np, wp, K, ocp, acc);
+                for (int p = 0; p < np; p++) {
+                    int16_t *o = o_row + (size_t)(ox0 + p) * g->out_c + oc0;
+                    if (f->requant32) {
+                        f->requant32(acc + (size_t)p * ocp, &rq, m, o);
+                        continue;
+                    }
+                    for (int j = 0; j < m; j++)
+                        sums[j] = acc[(size_t)p * ocp + j];
+                    f->requant(sums, bias, q, oc0, m, o);
+                }
+            }
+        }
+    }
+}
+
 void arv_q16_conv2d_with(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
                          const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
                          int row_end, const arv_q16_loops *f)
 {
+    if (f->pw && g->k_h == 1 && g->k_w == 1 && g->in_c <= ARV_Q16_PW_MAX_K) {
+        conv_pointwise(g, q, in, w, bias, out, row_begin, row_end, f);
+        return;
+    }
     /* a dilated row is one run per tap; an undilated one a single run */
     const int runs_per_row = g->dil_w == 1 ? 1 : g->k_w;
     if ((size_t)g->k_h * runs_per_row > Q16_MAX_SEG) {
@@ -260,6 +359,11 @@ void arv_q16_depthwise_with(const arv_conv_geom *g, const arv_q16_conv *q, const
     const int8_t *ws[Q16_MAX_SEG];
     int32_t acc[Q16_CHUNK];
     int64_t acc64[Q16_CHUNK];
+    /* one chunk of channels (the usual case): its terms worked out once */
+    arv_q16_rq rq;
+    const int rq32 = f->requant32 && c_n <= ARV_Q16_RQ_MAX;
+    if (rq32)
+        arv_q16_rq_prepare(q, bias, 0, c_n, &rq);
     for (int r = row_begin; r < row_end; r++) {
         const int b = r / g->out_h, oy = r % g->out_h;
         const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
@@ -289,6 +393,10 @@ void arv_q16_depthwise_with(const arv_conv_geom *g, const arv_q16_conv *q, const
                     wc[t] = ws[t] + c0;
                 }
                 f->dw(xc, wc, nt, n, acc);
+                if (rq32) {
+                    f->requant32(acc, &rq, n, o + c0);
+                    continue;
+                }
                 for (int c = 0; c < n; c++)
                     acc64[c] = acc[c];
                 f->requant(acc64, bias, q, c0, n, o + c0);

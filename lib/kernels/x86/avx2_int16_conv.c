@@ -179,5 +179,54 @@ static void dw(const int16_t *const *xs, const int8_t *const *ws, int ntaps, int
     }
 }
 
+/* The input pair (x[2 * k2], x[2 * k2 + 1]) as one int32 to broadcast;
+ * an odd K's last pair has no second element to read. */
+static inline int32_t xpair(const int16_t *x, int K, int k2)
+{
+    const uint16_t lo = (uint16_t)x[2 * k2];
+    const uint16_t hi = 2 * k2 + 1 < K ? (uint16_t)x[2 * k2 + 1] : 0;
+    return (int32_t)((uint32_t)hi << 16 | lo);
+}
+
+/* Lanes are output channels: vpmaddwd of a broadcast input pair against
+ * 8 packed weight pairs; four registers (32 channels) at a time. */
+static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
+               int32_t *acc)
+{
+    const int kp = (K + 1) / 2;
+    for (int p = 0; p < npix; p++) {
+        int32_t xb[ARV_Q16_PW_MAX_K / 2];
+        for (int k2 = 0; k2 < kp; k2++)
+            xb[k2] = xpair(xs[p], K, k2);
+        int32_t *a = acc + (size_t)p * ocp;
+        int j = 0;
+        for (; j + 32 <= ocp; j += 32) {
+            __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+            for (int k2 = 0; k2 < kp; k2++) {
+                const __m256i xv = _mm256_set1_epi32(xb[k2]);
+                const __m256i *wr = (const __m256i *)(wp + ((size_t)k2 * ocp + j) * 2);
+                a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr)));
+                a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 1)));
+                a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 2)));
+                a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 3)));
+            }
+            _mm256_storeu_si256((__m256i *)(a + j), a0);
+            _mm256_storeu_si256((__m256i *)(a + j + 8), a1);
+            _mm256_storeu_si256((__m256i *)(a + j + 16), a2);
+            _mm256_storeu_si256((__m256i *)(a + j + 24), a3);
+        }
+        for (; j < ocp; j += 8) {
+            __m256i a0 = _mm256_setzero_si256();
+            for (int k2 = 0; k2 < kp; k2++)
+                a0 = _mm256_add_epi32(
+                    a0, _mm256_madd_epi16(_mm256_set1_epi32(xb[k2]),
+                                          _mm256_loadu_si256((const __m256i *)(wp + ((size_t)k2 * ocp + j) * 2))));
+            _mm256_storeu_si256((__m256i *)(a + j), a0);
+        }
+    }
+}
+
 /* AVX2 has no 64-bit multiply for the 48-bit sums: the scalar requant. */
-const arv_q16_loops arv_q16_loops_avx2 = {.dot = dot, .dw = dw, .requant = arv_q16_requant_c};
+const arv_q16_loops arv_q16_loops_avx2 = {
+    .dot = dot, .dw = dw, .requant = arv_q16_requant_c, .pw = pw,
+    .quantize = arv_q16_quantize_avx2, .requantize = arv_q16_requantize_avx2};

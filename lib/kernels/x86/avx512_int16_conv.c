@@ -205,4 +205,72 @@ static void requant(const int64_t *acc, const int64_t *bias, const arv_q16_conv 
     }
 }
 
-const arv_q16_loops arv_q16_loops_avx512 = {.dot = dot, .dw = dw, .requant = requant};
+/* requant on int32 sums with the per-channel terms prepared: the same
+ * operations as requant above. */
+static void requant32(const int32_t *acc, const arv_q16_rq *p, int n, int16_t *out)
+{
+    const __m512i lim_lo = _mm512_set1_epi64(-((int64_t)1 << 47));
+    const __m512i lim_hi = _mm512_set1_epi64(((int64_t)1 << 47) - 1);
+    const __m512i lo = _mm512_set1_epi64(p->act_min), hi = _mm512_set1_epi64(p->act_max);
+    for (int j = 0; j < n; j += 8) {
+        const int rem = n - j;
+        const __mmask8 m = rem >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << rem) - 1);
+        __m512i x = _mm512_cvtepi32_epi64(_mm256_maskz_loadu_epi32(m, acc + j));
+        x = _mm512_add_epi64(x, _mm512_maskz_loadu_epi64(m, p->bias + j));
+        x = _mm512_min_epi64(_mm512_max_epi64(x, lim_lo), lim_hi);
+        __m512i r = _mm512_mullo_epi64(x, _mm512_maskz_loadu_epi64(m, p->red + j));
+        r = _mm512_add_epi64(r, _mm512_maskz_loadu_epi64(m, p->rnd + j));
+        r = _mm512_srav_epi64(r, _mm512_maskz_loadu_epi64(m, p->total + j));
+        r = _mm512_min_epi64(_mm512_max_epi64(r, lo), hi);
+        _mm_mask_storeu_epi16(out + j, m, _mm512_cvtepi64_epi16(r));
+    }
+}
+
+/* The input pair (x[2 * k2], x[2 * k2 + 1]) as one int32 to broadcast;
+ * an odd K's last pair has no second element to read. */
+static inline int32_t xpair(const int16_t *x, int K, int k2)
+{
+    const uint16_t lo = (uint16_t)x[2 * k2];
+    const uint16_t hi = 2 * k2 + 1 < K ? (uint16_t)x[2 * k2 + 1] : 0;
+    return (int32_t)((uint32_t)hi << 16 | lo);
+}
+
+/* Lanes are output channels: vpmaddwd of a broadcast input pair against
+ * 16 packed weight pairs; four registers (64 channels) at a time. */
+static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
+               int32_t *acc)
+{
+    const int kp = (K + 1) / 2;
+    for (int p = 0; p < npix; p++) {
+        __m512i xb[ARV_Q16_PW_MAX_K / 2];
+        for (int k2 = 0; k2 < kp; k2++)
+            xb[k2] = _mm512_set1_epi32(xpair(xs[p], K, k2));
+        int32_t *a = acc + (size_t)p * ocp;
+        int j = 0;
+        for (; j + 64 <= ocp; j += 64) {
+            __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+            for (int k2 = 0; k2 < kp; k2++) {
+                const int16_t *wr = wp + ((size_t)k2 * ocp + j) * 2;
+                a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr)));
+                a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 32)));
+                a2 = _mm512_add_epi32(a2, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 64)));
+                a3 = _mm512_add_epi32(a3, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 96)));
+            }
+            _mm512_storeu_si512(a + j, a0);
+            _mm512_storeu_si512(a + j + 16, a1);
+            _mm512_storeu_si512(a + j + 32, a2);
+            _mm512_storeu_si512(a + j + 48, a3);
+        }
+        for (; j < ocp; j += 16) {
+            __m512i a0 = _mm512_setzero_si512();
+            for (int k2 = 0; k2 < kp; k2++)
+                a0 = _mm512_add_epi32(
+                    a0, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wp + ((size_t)k2 * ocp + j) * 2)));
+            _mm512_storeu_si512(a + j, a0);
+        }
+    }
+}
+
+const arv_q16_loops arv_q16_loops_avx512 = {
+    .dot = dot, .dw = dw, .requant = requant, .pw = pw, .requant32 = requant32,
+    .quantize = arv_q16_quantize_avx512, .requantize = arv_q16_requantize_avx512};
