@@ -534,6 +534,17 @@ static int weight_role(const arv_node *n, int *w, int *qd, int *x, int *bias)
     }
 }
 
+/* The name of node n's output before an activation fused into it (NULL
+ * when none was): `arv inspect --ops` lists the op by that name. */
+static const char *fused_pre_name(const arv_graph *g, const arv_node *n)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        if (g->nodes[i].folded == 2 && g->nodes[i].n_out > 0 && g->nodes[i].out[0] == n->out[0] &&
+            g->nodes[i].n_in > 0 && g->nodes[i].in[0] >= 0)
+            return g->tensors[g->nodes[i].in[0]].t.name;
+    return NULL;
+}
+
 static int keep_float_by_opt(const qb *b, const arv_node *n)
 {
     if (!b->opt)
@@ -543,11 +554,7 @@ static int keep_float_by_opt(const qb *b, const arv_node *n)
     /* An activation fused into this op (graph/fuse.c) took over its output:
      * the op's own output, as `arv inspect --ops` lists it, is the fused
      * RELU's input. Both names select the op. */
-    const char *pre = NULL;
-    for (int i = 0; i < g->n_nodes && !pre; i++)
-        if (g->nodes[i].folded == 2 && g->nodes[i].n_out > 0 && g->nodes[i].out[0] == n->out[0] &&
-            g->nodes[i].n_in > 0 && g->nodes[i].in[0] >= 0)
-            pre = g->tensors[g->nodes[i].in[0]].t.name;
+    const char *pre = fused_pre_name(g, n);
     for (int k = 0; k < b->opt->n_keep_float; k++) {
         const char *s = b->opt->keep_float[k];
         if ((n->def && strcmp(s, n->def->name) == 0) || strcmp(s, out) == 0 ||
@@ -579,11 +586,7 @@ static int wants_int16(const qb *b, const arv_node *n)
     const int small = b->opt->int16_max_hw;
     if (small > 0 && ot->ndim == 4 && ot->dims[1] <= small && ot->dims[2] <= small)
         return 1;
-    const char *out = g->tensors[n->out[0]].t.name, *pre = NULL;
-    for (int i = 0; i < g->n_nodes && !pre; i++)
-        if (g->nodes[i].folded == 2 && g->nodes[i].n_out > 0 && g->nodes[i].out[0] == n->out[0] &&
-            g->nodes[i].n_in > 0 && g->nodes[i].in[0] >= 0)
-            pre = g->tensors[g->nodes[i].in[0]].t.name;
+    const char *out = g->tensors[n->out[0]].t.name, *pre = fused_pre_name(g, n);
     for (int k = 0; k < b->opt->n_int16_tensors; k++) {
         const char *s = b->opt->int16_tensors[k];
         if ((out && strcmp(s, out) == 0) || (pre && strcmp(s, pre) == 0))
