@@ -877,7 +877,8 @@ static void tie(qb *b)
     }
 }
 
-static void emit_int8(qb *b, const arv_node *n, int wide)
+/* Node n computed in int8, or in 16x8 when wide. */
+static void emit_quantized(qb *b, const arv_node *n, int wide)
 {
     const arv_graph *g = b->g;
     int w = -1, qd = 0, x = -1, bias = -1;
@@ -1118,7 +1119,7 @@ arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
             continue;
         int before = b.nn;
         if (b.q8[i])
-            emit_int8(&b, n, b.q8[i] == 2);
+            emit_quantized(&b, n, b.q8[i] == 2);
         else
             emit_float(&b, n);
         /* count the op itself, not the conversions it pulled in */
