@@ -88,6 +88,7 @@ typedef struct arv_quant_report {
     int n_int16_ops;      /* ... in 16x8 (int16 activations) */
     int n_float_ops;      /* ... kept in float */
     int n_quantize, n_dequantize;   /* conversion ops inserted */
+    int n_equalized;      /* conv/depthwise pairs rescaled by equalization */
 } arv_quant_report;
 
 /* The activation tensors that opt quantizes to int8 (model outputs and

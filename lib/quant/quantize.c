@@ -763,6 +763,15 @@ static void wide_ranges(qb *b)
  * from 0.930 to 0.875 mask IoU; with the square root the SSD went from
  * 0.958 to 0.971 top-box IoU, hand_landmark_full from 1.89 % to 1.50 %
  * landmark error). */
+static int all_zero(const arv_gtensor *t)
+{
+    const float *v = t->const_data;
+    for (size_t i = 0, n = arv_tensor_elems(&t->t); i < n; i++)
+        if (v[i] != 0.0f)
+            return 0;
+    return 1;
+}
+
 static void equalize(qb *b)
 {
     const arv_graph *g = b->g;
@@ -791,9 +800,13 @@ static void equalize(qb *b)
         if (aw < 0 || ab < 0 || bw < 0)
             continue;
         const arv_gtensor *AW = &g->tensors[aw], *AB = &g->tensors[ab], *BW = &g->tensors[bw];
+        /* a zero bias scales to itself: converters share one zero bias
+         * between many convs (palm_detection_full's depthwise convs) */
+        const int bias_zero = is_const(AB) && AB->t.type == ARV_FLOAT32 && all_zero(AB);
         if (!is_const(AW) || !is_const(AB) || !is_const(BW) || AW->t.type != ARV_FLOAT32 ||
             AB->t.type != ARV_FLOAT32 || BW->t.type != ARV_FLOAT32 || AW->n_consumers != 1 ||
-            AB->n_consumers != 1 || BW->n_consumers != 1 || b->wov[aw] || b->wov[ab] || b->wov[bw] ||
+            (AB->n_consumers != 1 && !bias_zero) || BW->n_consumers != 1 || b->wov[aw] ||
+            (b->wov[ab] && !bias_zero) || b->wov[bw] ||
             AW->t.ndim != 4 || BW->t.ndim != 4 || arv_tensor_elems(&AB->t) != (size_t)C ||
             BW->t.dims[3] != C || (A->op == TFL_CONV_2D ? AW->t.dims[0] : AW->t.dims[3]) != C)
             continue;
@@ -841,9 +854,11 @@ static void equalize(qb *b)
         for (size_t j = 0; j < nbw; j++)
             w2[j] = obw[j] / k[j % (size_t)C];
         b->wov[aw] = w1;
-        b->wov[ab] = b1;
+        if (!bias_zero)
+            b->wov[ab] = b1;
         b->wov[bw] = w2;
         b->eqk[t] = k;
+        b->rep.n_equalized++;
         b->lo[t] = (float)lo;
         b->hi[t] = (float)hi;
         b->has[t] = 1;
