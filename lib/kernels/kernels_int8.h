@@ -144,15 +144,16 @@ typedef void (*arv_q16_dw_fn)(const int16_t *const *xs, const int8_t *const *ws,
 struct arv_q16_conv;
 typedef void (*arv_q16_requant_fn)(const int64_t *acc, const int64_t *bias,
                                    const struct arv_q16_conv *q, int oc0, int n, int16_t *out);
-/* pw (1x1 convs with few input channels, where a dot over K is too short
- * to vectorize): acc[p * ocp + j] = sum_{k < K} xs[p][k] * w_k[j] for
- * p < npix, j < ocp (a multiple of 16), K <= ARV_Q16_PW_MAX_K; the weights
- * come packed in pairs of input channels, channel j of pair k2 at
+/* pw (1x1 convs; lanes are output channels): acc[p * ocp + j] =
+ * sum_{k < K} xs[p][k] * w_k[j] for p < npix, j < ocp (a multiple of 16),
+ * K <= ARV_Q16_PW_MAX_K, so that the int32 sums are exact (at most 510
+ * products of 2^22; longer K comes in chunks); the weights come packed in
+ * pairs of input channels, channel j of pair k2 at
  * wp[(k2 * ocp + j) * 2 + {0, 1}] (zero past K). Reads xs[p][k] for k < K
  * only.
  * quantize / requantize (NULL: the portable ones): arv_q16_quantize and
  * arv_q16_requantize, bit for bit. */
-#define ARV_Q16_PW_MAX_K 32
+#define ARV_Q16_PW_MAX_K 510
 typedef void (*arv_q16_pw_fn)(const int16_t *const *xs, int npix, const int16_t *wp, int K,
                               int ocp, int32_t *acc);
 /* requant32 (NULL: none; the caller widens into requant): requant of int32
@@ -257,6 +258,10 @@ typedef struct arv_kernel_table_int8 {
     /* The 16x8 conv family's inner loops (int16 activations, int8
      * weights); NULL: the portable ones (arv_q16_loops_c). */
     const arv_q16_loops *q16;
+
+    /* int16 ADD exactly as arv_q16_add; NULL: that generic kernel runs. */
+    void (*add16)(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
+                  int16_t *out);
 } arv_kernel_table_int8;
 
 
@@ -408,6 +413,16 @@ void arv_q16_fully_connected_ref(int batches, int in_dim, int out_dim, const arv
                                  const int16_t *in, const int8_t *w, const int64_t *bias,
                                  int16_t *out, int row_begin, int row_end);
 extern const arv_q16_loops arv_q16_loops_c;
+/* 1x1 CONV_2D weights packed once (at interpreter creation) in the layout
+ * pw reads, for every table's loops: packed_size is 0 for other kernels,
+ * else the bytes pack fills; conv2d_packed_with then computes rows
+ * [row_begin, row_end) exactly as arv_q16_conv2d_with. */
+size_t arv_q16_pw_packed_size(const arv_conv_geom *g);
+void arv_q16_pw_pack(const arv_conv_geom *g, const int8_t *w, void *packed);
+void arv_q16_conv2d_packed_with(const arv_conv_geom *g, const arv_q16_conv *q,
+                                const int16_t *in, const void *packed, const int64_t *bias,
+                                int16_t *out, int row_begin, int row_end,
+                                const arv_q16_loops *f);
 /* The terms of channels oc0 .. oc0 + n - 1 (n <= ARV_Q16_RQ_MAX). */
 void arv_q16_rq_prepare(const arv_q16_conv *q, const int64_t *bias, int oc0, int n,
                         arv_q16_rq *p);

@@ -177,11 +177,14 @@ static void run8(const bin_job *j, const arv_bcast4 *s, const int8_t *a, const i
     }
 }
 
-static void run16(const arv_node *n, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
+static void run16(const bin_job *j, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
                   int16_t *out)
 {
+    const arv_node *n = j->n;
     if (n->op == TFL_MUL)
         arv_q16_mul(&arv_q8_of(n)->mul, s, a, b, out);
+    else if (j->k8 && j->k8->add16)
+        j->k8->add16(&arv_q8_of(n)->add, s, a, b, out);
     else
         arv_q16_add(&arv_q8_of(n)->add, s, a, b, out);
 }
@@ -217,7 +220,7 @@ static void bin_rows(void *ctx, int r0, int r1)
         ob = (size_t)r0 * c;
     }
     if (j->q16) {
-        run16(j->n, &s, j->a16 + oa, j->b16 + ob, j->out16 + (size_t)r0 * c);
+        run16(j, &s, j->a16 + oa, j->b16 + ob, j->out16 + (size_t)r0 * c);
         return;
     }
     if (j->k8) {
@@ -244,12 +247,13 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.q8_reference = x->q8_reference;
     j.q16 = n->q8 && arv_q8_of(n)->q16;
     if (j.q16) {
+        j.k8 = x->k8;
         j.a16 = x->t[n->in[0]].data;
         j.b16 = x->t[n->in[1]].data;
         j.out16 = x->t[n->out[0]].data;
         const int64_t rows16 = (int64_t)j.s.out[0] * j.s.out[1] * j.s.out[2];
         if (!row_splittable(&j.s) || rows16 > INT_MAX) {
-            run16(n, &j.s, j.a16, j.b16, j.out16);
+            run16(&j, &j.s, j.a16, j.b16, j.out16);
             return;
         }
         const int c16 = j.s.out[3] > 0 ? j.s.out[3] : 1;

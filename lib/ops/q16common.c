@@ -146,12 +146,16 @@ typedef struct conv16_job {
     const int64_t *bias;
     int16_t *out;
     const arv_q16_loops *f;   /* the interpreter's ISA's inner loops */
+    const void *packed;       /* 1x1 CONV_2D weights packed at creation, or NULL */
 } conv16_job;
 
 static void conv16_rows(void *ctx, int b, int e)
 {
     const conv16_job *j = ctx;
-    if (j->op == TFL_CONV_2D)
+    if (j->packed)
+        arv_q16_conv2d_packed_with(&j->geo, j->q, j->in, j->packed, j->bias, j->out, b, e,
+                                   j->f);
+    else if (j->op == TFL_CONV_2D)
         arv_q16_conv2d_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
     else if (j->op == TFL_DEPTHWISE_CONV_2D)
         arv_q16_depthwise_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
@@ -172,6 +176,10 @@ void arv_q16_conv_eval(const arv_exec *x, const arv_node *n, const arv_conv_geom
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x->t[n->in[2]].data : NULL;
     j.out = x->t[n->out[0]].data;
     j.f = x->k8->q16 ? x->k8->q16 : &arv_q16_loops_c;
+    /* the packed weights are int16, twice the int8 ones the dots stream:
+     * under 8 pixels (2x2 maps) the dots read less and win */
+    const int64_t pixels = (int64_t)geo->batch * geo->out_h * geo->out_w;
+    j.packed = n->op == TFL_CONV_2D && pixels >= 8 ? arv_exec_packed(x, n) : NULL;
     const int rows = n->op == TFL_FULLY_CONNECTED ? geo->batch : geo->batch * geo->out_h;
     arv_exec_split(x, rows, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS), conv16_rows, &j);
 }

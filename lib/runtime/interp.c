@@ -75,6 +75,34 @@ static void *alloc64(size_t bytes)
     return aligned_alloc(64, (bytes + 63) & ~(size_t)63);
 }
 
+/* 16x8 1x1 CONV_2D with constant weights: packed once in the layout of the
+ * q16 loops' pointwise kernel (the same for every table; the bias stays
+ * with the node). */
+static arv_status pack_node_q16(arv_interp *it, int i, char *err)
+{
+    const arv_graph *g = &it->g;
+    const arv_node *n = &g->nodes[i];
+    if (n->op != TFL_CONV_2D || !g->tensors[n->in[1]].const_data)
+        return ARV_OK;
+    arv_conv_geom geo;
+    arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0, &geo);
+    const size_t bytes = arv_q16_pw_packed_size(&geo);
+    if (!bytes)
+        return ARV_OK;
+    /* int16 pairs padded to 16 channels: at most 2 * 2 * 16 = 64x the filter */
+    if (bytes / 64 > it->m->lim.max_tensor_bytes) {
+        arv_set_err(err, "operator %d: packed weights of %zu bytes exceed the limit",
+                    n->model_index, bytes);
+        return ARV_ERR_LIMIT;
+    }
+    if (!(it->packed[i] = alloc64(bytes))) {
+        arv_set_err(err, "out of memory packing weights");
+        return ARV_ERR_NOMEM;
+    }
+    arv_q16_pw_pack(&geo, g->tensors[n->in[1]].const_data, it->packed[i]);
+    return ARV_OK;
+}
+
 /* int8 CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED with constant weights
  * (and bias), packed once for this int8 table's packed path when it has one
  * for the node's geometry. */
@@ -82,8 +110,9 @@ static arv_status pack_node_q8(arv_interp *it, int i, char *err)
 {
     const arv_graph *g = &it->g;
     const arv_node *n = &g->nodes[i];
+    if (n->qdata && arv_q8_of(n)->q16)
+        return pack_node_q16(it, i, err);
     if (!it->k8->packed_size || !it->k8->pack || !it->k8->run_packed || !n->qdata ||
-        arv_q8_of(n)->q16 ||   /* int16 activations: the q16 loops, unpacked */
         (n->op != TFL_CONV_2D && n->op != TFL_DEPTHWISE_CONV_2D &&
          n->op != TFL_FULLY_CONNECTED) || !g->tensors[n->in[1]].const_data)
         return ARV_OK;
@@ -123,8 +152,7 @@ static arv_status pack_node_q8(arv_interp *it, int i, char *err)
 static arv_status pack_weights(arv_interp *it, char *err)
 {
     const arv_graph *g = &it->g;
-    if (!it->k->conv2d_packed_size && !it->k8->packed_size)
-        return ARV_OK;
+    /* q16 1x1 convs pack on every table, so the node list is always kept */
     it->packed = calloc((size_t)g->n_nodes + 1, sizeof *it->packed);
     if (!it->packed) {
         arv_set_err(err, "out of memory");

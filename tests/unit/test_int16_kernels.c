@@ -198,6 +198,30 @@ static void check_conv_pad(const conv_case *c, int depthwise, int pad, uint64_t 
                           bad, bad < 0 ? 0 : got[bad], bad < 0 ? 0 : want[bad]);
         }
     }
+    /* 1x1: the weights packed once, as the interpreter does */
+    const size_t pbytes = depthwise ? 0 : arv_q16_pw_packed_size(&g);
+    ck_assert(depthwise || c->k != 1 || pbytes > 0);
+    void *packed = pbytes ? aligned_alloc(64, (pbytes + 63) / 64 * 64) : NULL;
+    if (packed)
+        arv_q16_pw_pack(&g, w, packed);
+    for (int i = 0; packed && i < nv; i++) {
+        for (int split = 0; split < 3; split++) {
+            for (size_t e = 0; e < n_out; e++)
+                got[e] = 0x5A5A;
+            /* whole; two halves (two threads); one row at a time */
+            const int step = split == 0 ? rows : split == 1 ? (rows + 1) / 2 : 1;
+            for (int b = 0; b < rows; b += step)
+                arv_q16_conv2d_packed_with(&g, &p.q, in, packed, bias, got, b,
+                                           b + step < rows ? b + step : rows, v[i].f);
+            const long bad = first_diff(got, want, n_out);
+            ck_assert_msg(bad < 0,
+                          "packed conv %s %dx%dx%dx%d s%d oc%d fill%d split%d: element %ld "
+                          "is %d, reference %d", v[i].name, g.batch, g.in_h, g.in_w, g.in_c,
+                          c->stride, g.out_c, c->fill, split, bad, bad < 0 ? 0 : got[bad],
+                          bad < 0 ? 0 : want[bad]);
+        }
+    }
+    free(packed);
     /* the public entry points (portable loops) too */
     for (size_t e = 0; e < n_out; e++)
         got[e] = 0x5A5A;
@@ -284,6 +308,27 @@ START_TEST(pointwise_small_k_matches_reference)
         const conv_case c = {1 + i % 2, 3 + i % 3, 5 + i % 4, K, outs[i], 1, 1 + i % 2, 1, 0, 1,
                              fill};
         check_conv_pad(&c, 0, i % 4 == 1 ? 1 + i % 3 : 0, 5000 + (uint64_t)K * 100 + (uint64_t)i);
+    }
+}
+END_TEST
+
+/* 1x1 convs with long K (packed once; K past 510 sums in chunks carried in
+ * int64): K around the chunk and the pairs, odd output channel counts,
+ * strides, padding, extreme values where an int32 sum of 512 products
+ * would overflow. */
+START_TEST(pointwise_long_k_matches_reference)
+{
+    static const int ks[] = {1, 31, 32, 33, 64, 192, 509, 510, 511, 512, 1021, 1152};
+    static const int outs[] = {1, 17, 100, 300};
+    const int K = ks[_i];
+    for (int i = 0; i < (int)(sizeof outs / sizeof outs[0]); i++) {
+        for (int fill = FILL_RANDOM; fill <= FILL_EXTREME_MIXED; fill++) {
+            const int stride = 1 + (i + fill) % 2;
+            const conv_case c = {1 + (fill == FILL_RANDOM && i == 2), 2 + i % 3, 3 + fill, K,
+                                 outs[i], 1, stride, 1, 0, 1, fill};
+            const int pad = (i + fill) % 3 == 1 ? 1 : 0;
+            check_conv_pad(&c, 0, pad, 9000 + (uint64_t)K * 100 + (uint64_t)(i * 3 + fill));
+        }
     }
 }
 END_TEST
@@ -575,6 +620,7 @@ static Suite *suite(void)
                         (int)(sizeof dw_cases / sizeof dw_cases[0]));
     tcase_add_loop_test(tc, fc_matches_reference, 0, (int)(sizeof fc_cases / sizeof fc_cases[0]));
     tcase_add_loop_test(tc, pointwise_small_k_matches_reference, 0, 33);
+    tcase_add_loop_test(tc, pointwise_long_k_matches_reference, 0, 12);
     tcase_add_test(tc, quantize_matches_portable);
     tcase_add_test(tc, requantize_matches_portable);
     tcase_add_test(tc, dot_long_runs_are_exact);

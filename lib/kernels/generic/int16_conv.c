@@ -239,61 +239,125 @@ _Static_assert(Q16_CHUNK <= ARV_Q16_RQ_MAX, "a chunk of channels fills one arv_q
 
 /* Pixels per pw call. */
 #define Q16_PW_PIX 4
+/* Input channels whose weights the unpacked path packs on the stack per
+ * call; longer K takes the dots unless the weights were packed once. */
+#define Q16_PW_STACK_K 32
 
-/* A 1x1 conv with K <= ARV_Q16_PW_MAX_K input channels: the weights of up
- * to Q16_CHUNK output channels packed in pairs on the stack (the layout
- * arv_q16_pw_fn takes), then Q16_PW_PIX pixels per pw call. Sums of at
- * most 32 products are exact in int32. */
+/* One chunk of m <= Q16_CHUNK output channels from oc0 over output rows
+ * [row_begin, row_end), its weights wp in pw's layout (ocp channels).
+ * K goes to pw in chunks of ARV_Q16_PW_MAX_K (even, so chunks start on a
+ * pair) whose exact int32 sums carry in int64 when there are several. */
+static void pw_chunk(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                     const int16_t *wp, int oc0, int m, int ocp, const int64_t *bias,
+                     int16_t *out, int row_begin, int row_end, const arv_q16_loops *f)
+{
+    const int K = g->in_c;
+    const int one = K <= ARV_Q16_PW_MAX_K;
+    int32_t acc[Q16_PW_PIX * Q16_CHUNK];
+    int64_t sums[Q16_PW_PIX * Q16_CHUNK];
+    arv_q16_rq rq;
+    /* pixels in the padding read zeros: only the bias is left */
+    static const int16_t zeros[ARV_Q16_PW_MAX_K];
+    const int rq32 = one && f->requant32;
+    if (rq32)
+        arv_q16_rq_prepare(q, bias, oc0, m, &rq);
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const int y = oy * g->stride_h - g->pad_top;
+        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * K;
+        int16_t *o_row = out + (size_t)r * g->out_w * g->out_c;
+        for (int ox0 = 0; ox0 < g->out_w; ox0 += Q16_PW_PIX) {
+            const int np = g->out_w - ox0 < Q16_PW_PIX ? g->out_w - ox0 : Q16_PW_PIX;
+            const int16_t *px[Q16_PW_PIX], *xs[Q16_PW_PIX];
+            for (int p = 0; p < np; p++) {
+                const int x = (ox0 + p) * g->stride_w - g->pad_left;
+                px[p] = y < 0 || y >= g->in_h || x < 0 || x >= g->in_w
+                            ? NULL
+                            : in_b + ((size_t)y * g->in_w + x) * K;
+            }
+            for (int k0 = 0; k0 < K; k0 += ARV_Q16_PW_MAX_K) {
+                const int kc = K - k0 < ARV_Q16_PW_MAX_K ? K - k0 : ARV_Q16_PW_MAX_K;
+                for (int p = 0; p < np; p++)
+                    xs[p] = px[p] ? px[p] + k0 : zeros;
+                f->pw(xs, np, wp + (size_t)k0 * ocp, kc, ocp, acc);
+                for (int p = 0; p < np && !rq32; p++)
+                    for (int j = 0; j < m; j++)
+                        sums[p * Q16_CHUNK + j] =
+                            (k0 ? sums[p * Q16_CHUNK + j] : 0) + acc[(size_t)p * ocp + j];
+            }
+            for (int p = 0; p < np; p++) {
+                int16_t *o = o_row + (size_t)(ox0 + p) * g->out_c + oc0;
+                if (rq32)
+                    f->requant32(acc + (size_t)p * ocp, &rq, m, o);
+                else
+                    f->requant(sums + p * Q16_CHUNK, bias, q, oc0, m, o);
+            }
+        }
+    }
+}
+
+/* Channel j < ocp of chunk oc0 (m channels) in pw's layout: pairs of
+ * input channels, zero past K and past m. */
+static void pw_pack_chunk(const int8_t *w, int K, int oc0, int m, int ocp, int16_t *wp)
+{
+    for (int k2 = 0; k2 < (K + 1) / 2; k2++)
+        for (int j = 0; j < ocp; j++)
+            for (int h = 0; h < 2; h++) {
+                const int k = 2 * k2 + h;
+                wp[((size_t)k2 * ocp + j) * 2 + h] =
+                    k < K && j < m ? w[(size_t)(oc0 + j) * K + k] : 0;
+            }
+}
+
+/* Chunks of Q16_CHUNK output channels one after the other, each padded to
+ * a multiple of 16 channels and an even K: the chunk at oc0 starts at
+ * oc0 * Kp (every earlier chunk is full). */
+size_t arv_q16_pw_packed_size(const arv_conv_geom *g)
+{
+    if (g->k_h != 1 || g->k_w != 1 || g->in_c < 1 || g->out_c < 1)
+        return 0;
+    const size_t Kp = (size_t)(g->in_c + 1) / 2 * 2;
+    const int last = (g->out_c - 1) % Q16_CHUNK + 1;
+    const size_t ocp_total = (size_t)(g->out_c - last) + (size_t)(last + 15) / 16 * 16;
+    return ocp_total * Kp * sizeof(int16_t);
+}
+
+void arv_q16_pw_pack(const arv_conv_geom *g, const int8_t *w, void *packed)
+{
+    const int K = g->in_c;
+    const size_t Kp = (size_t)(K + 1) / 2 * 2;
+    for (int oc0 = 0; oc0 < g->out_c; oc0 += Q16_CHUNK) {
+        const int m = g->out_c - oc0 < Q16_CHUNK ? g->out_c - oc0 : Q16_CHUNK;
+        pw_pack_chunk(w, K, oc0, m, (m + 15) / 16 * 16, (int16_t *)packed + (size_t)oc0 * Kp);
+    }
+}
+
+void arv_q16_conv2d_packed_with(const arv_conv_geom *g, const arv_q16_conv *q,
+                                const int16_t *in, const void *packed, const int64_t *bias,
+                                int16_t *out, int row_begin, int row_end,
+                                const arv_q16_loops *f)
+{
+    const arv_q16_loops *l = f->pw ? f : &arv_q16_loops_c;
+    const size_t Kp = (size_t)(g->in_c + 1) / 2 * 2;
+    for (int oc0 = 0; oc0 < g->out_c; oc0 += Q16_CHUNK) {
+        const int m = g->out_c - oc0 < Q16_CHUNK ? g->out_c - oc0 : Q16_CHUNK;
+        pw_chunk(g, q, in, (const int16_t *)packed + (size_t)oc0 * Kp, oc0, m,
+                 (m + 15) / 16 * 16, bias, out, row_begin, row_end, l);
+    }
+}
+
+/* A 1x1 conv with K <= Q16_PW_STACK_K whose weights were not packed once:
+ * up to Q16_CHUNK output channels at a time packed on the stack. */
 static void conv_pointwise(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
                            const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
                            int row_end, const arv_q16_loops *f)
 {
-    const int K = g->in_c;
-    int16_t wp[ARV_Q16_PW_MAX_K * Q16_CHUNK];
-    int32_t acc[Q16_PW_PIX * Q16_CHUNK];
-    int64_t sums[Q16_CHUNK];
-    arv_q16_rq rq;
-    /* pixels in the padding read zeros: only the bias is left */
-    const int16_t zeros[ARV_Q16_PW_MAX_K] = {0};
+    int16_t wp[Q16_PW_STACK_K * Q16_CHUNK];
     for (int oc0 = 0; oc0 < g->out_c; oc0 += Q16_CHUNK) {
         const int m = g->out_c - oc0 < Q16_CHUNK ? g->out_c - oc0 : Q16_CHUNK;
         const int ocp = (m + 15) / 16 * 16;
-        for (int k2 = 0; k2 < (K + 1) / 2; k2++)
-            for (int j = 0; j < ocp; j++)
-                for (int h = 0; h < 2; h++) {
-                    const int k = 2 * k2 + h;
-                    wp[((size_t)k2 * ocp + j) * 2 + h] =
-                        k < K && j < m ? w[(size_t)(oc0 + j) * K + k] : 0;
-                }
-        if (f->requant32)
-            arv_q16_rq_prepare(q, bias, oc0, m, &rq);
-        for (int r = row_begin; r < row_end; r++) {
-            const int b = r / g->out_h, oy = r % g->out_h;
-            const int y = oy * g->stride_h - g->pad_top;
-            const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * K;
-            int16_t *o_row = out + (size_t)r * g->out_w * g->out_c;
-            for (int ox0 = 0; ox0 < g->out_w; ox0 += Q16_PW_PIX) {
-                const int np = g->out_w - ox0 < Q16_PW_PIX ? g->out_w - ox0 : Q16_PW_PIX;
-                const int16_t *xs[Q16_PW_PIX];
-                for (int p = 0; p < np; p++) {
-                    const int x = (ox0 + p) * g->stride_w - g->pad_left;
-                    xs[p] = y < 0 || y >= g->in_h || x < 0 || x >= g->in_w
-                                ? zeros
-                                : in_b + ((size_t)y * g->in_w + x) * K;
-                }
-                f->pw(xs, np, wp, K, ocp, acc);
-                for (int p = 0; p < np; p++) {
-                    int16_t *o = o_row + (size_t)(ox0 + p) * g->out_c + oc0;
-                    if (f->requant32) {
-                        f->requant32(acc + (size_t)p * ocp, &rq, m, o);
-                        continue;
-                    }
-                    for (int j = 0; j < m; j++)
-                        sums[j] = acc[(size_t)p * ocp + j];
-                    f->requant(sums, bias, q, oc0, m, o);
-                }
-            }
-        }
+        pw_pack_chunk(w, g->in_c, oc0, m, ocp, wp);
+        pw_chunk(g, q, in, wp, oc0, m, ocp, bias, out, row_begin, row_end, f);
     }
 }
 
@@ -301,7 +365,7 @@ void arv_q16_conv2d_with(const arv_conv_geom *g, const arv_q16_conv *q, const in
                          const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,
                          int row_end, const arv_q16_loops *f)
 {
-    if (f->pw && g->k_h == 1 && g->k_w == 1 && g->in_c <= ARV_Q16_PW_MAX_K) {
+    if (f->pw && g->k_h == 1 && g->k_w == 1 && g->in_c <= Q16_PW_STACK_K) {
         conv_pointwise(g, q, in, w, bias, out, row_begin, row_end, f);
         return;
     }

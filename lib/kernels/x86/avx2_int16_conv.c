@@ -6,6 +6,7 @@
  * exact before the lanes are widened into int64. The last len % 16
  * elements of a run are summed in scalar code. */
 #include <immintrin.h>
+#include <string.h>
 #include "kernels/kernels_int8.h"
 
 #define STEPS_MAX 255
@@ -188,40 +189,66 @@ static inline int32_t xpair(const int16_t *x, int K, int k2)
     return (int32_t)((uint32_t)hi << 16 | lo);
 }
 
+/* The pair k2 of x, broadcast: straight from memory when whole. */
+static inline __m256i bcast_pair(const int16_t *x, int K, int k2)
+{
+    int32_t v;
+    if (2 * k2 + 1 < K)
+        memcpy(&v, x + 2 * k2, sizeof v);
+    else
+        v = xpair(x, K, k2);
+    return _mm256_set1_epi32(v);
+}
+
+static inline __m256i madd_acc(__m256i a, __m256i x, __m256i w)
+{
+    return _mm256_add_epi32(a, _mm256_madd_epi16(x, w));
+}
+
 /* Lanes are output channels: vpmaddwd of a broadcast input pair against
- * 8 packed weight pairs; four registers (32 channels) at a time. */
+ * 8 packed weight pairs; four pixels by 16 channels (eight accumulators)
+ * at a time, so each weight load serves four pixels. */
 static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
                int32_t *acc)
 {
     const int kp = (K + 1) / 2;
-    for (int p = 0; p < npix; p++) {
-        int32_t xb[ARV_Q16_PW_MAX_K / 2];
-        for (int k2 = 0; k2 < kp; k2++)
-            xb[k2] = xpair(xs[p], K, k2);
-        int32_t *a = acc + (size_t)p * ocp;
-        int j = 0;
-        for (; j + 32 <= ocp; j += 32) {
-            __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
+    for (int p0 = 0; p0 < npix; p0 += 4) {
+        const int np = npix - p0 < 4 ? npix - p0 : 4;
+        const int16_t *x0 = xs[p0], *x1 = xs[p0 + (np > 1 ? 1 : 0)],
+                      *x2 = xs[p0 + (np > 2 ? 2 : 0)], *x3 = xs[p0 + (np > 3 ? 3 : 0)];
+        for (int j = 0; j < ocp; j += 16) {
+            const __m256i z = _mm256_setzero_si256();
+            __m256i a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
             for (int k2 = 0; k2 < kp; k2++) {
-                const __m256i xv = _mm256_set1_epi32(xb[k2]);
                 const __m256i *wr = (const __m256i *)(wp + ((size_t)k2 * ocp + j) * 2);
-                a0 = _mm256_add_epi32(a0, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr)));
-                a1 = _mm256_add_epi32(a1, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 1)));
-                a2 = _mm256_add_epi32(a2, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 2)));
-                a3 = _mm256_add_epi32(a3, _mm256_madd_epi16(xv, _mm256_loadu_si256(wr + 3)));
+                const __m256i w0 = _mm256_loadu_si256(wr), w1 = _mm256_loadu_si256(wr + 1);
+                const __m256i b0 = bcast_pair(x0, K, k2), b1 = bcast_pair(x1, K, k2),
+                              b2 = bcast_pair(x2, K, k2), b3 = bcast_pair(x3, K, k2);
+                a00 = madd_acc(a00, b0, w0);
+                a01 = madd_acc(a01, b0, w1);
+                a10 = madd_acc(a10, b1, w0);
+                a11 = madd_acc(a11, b1, w1);
+                a20 = madd_acc(a20, b2, w0);
+                a21 = madd_acc(a21, b2, w1);
+                a30 = madd_acc(a30, b3, w0);
+                a31 = madd_acc(a31, b3, w1);
             }
-            _mm256_storeu_si256((__m256i *)(a + j), a0);
-            _mm256_storeu_si256((__m256i *)(a + j + 8), a1);
-            _mm256_storeu_si256((__m256i *)(a + j + 16), a2);
-            _mm256_storeu_si256((__m256i *)(a + j + 24), a3);
-        }
-        for (; j < ocp; j += 8) {
-            __m256i a0 = _mm256_setzero_si256();
-            for (int k2 = 0; k2 < kp; k2++)
-                a0 = _mm256_add_epi32(
-                    a0, _mm256_madd_epi16(_mm256_set1_epi32(xb[k2]),
-                                          _mm256_loadu_si256((const __m256i *)(wp + ((size_t)k2 * ocp + j) * 2))));
-            _mm256_storeu_si256((__m256i *)(a + j), a0);
+            /* named registers (an array would live on the stack) */
+            int32_t *o = acc + (size_t)p0 * ocp + j;
+            _mm256_storeu_si256((__m256i *)o, a00);
+            _mm256_storeu_si256((__m256i *)(o + 8), a01);
+            if (np > 1) {
+                _mm256_storeu_si256((__m256i *)(o + ocp), a10);
+                _mm256_storeu_si256((__m256i *)(o + ocp + 8), a11);
+            }
+            if (np > 2) {
+                _mm256_storeu_si256((__m256i *)(o + 2 * (size_t)ocp), a20);
+                _mm256_storeu_si256((__m256i *)(o + 2 * (size_t)ocp + 8), a21);
+            }
+            if (np > 3) {
+                _mm256_storeu_si256((__m256i *)(o + 3 * (size_t)ocp), a30);
+                _mm256_storeu_si256((__m256i *)(o + 3 * (size_t)ocp + 8), a31);
+            }
         }
     }
 }

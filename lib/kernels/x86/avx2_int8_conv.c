@@ -386,6 +386,10 @@ void arv_q8_quantize_rne_avx2(size_t n, const float *in, float inv_scale, int32_
 void arv_q8_resize_bilinear_q11_avx2(const arv_resize_geom *g, const int8_t *in, int8_t *out,
         int row_begin, int row_end);
 
+/* avx2_int16_elementwise.c */
+void arv_q16_add_avx2(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a,
+                      const int16_t *b, int16_t *out);
+
 const arv_kernel_table_int8 arv_kernels_int8_avx2 = {
     .name = "avx2",
     .conv2d = arv_q8_conv2d,
@@ -395,6 +399,7 @@ const arv_kernel_table_int8 arv_kernels_int8_avx2 = {
     .max_pool = arv_q8_max_pool_avx2,
     .avg_pool = arv_q8_avg_pool_avx2,
     .add = arv_q8_add_avx2,
+    .add16 = arv_q16_add_avx2,
     .mul = arv_q8_mul_avx2,
     .prelu = arv_q8_prelu_avx2,
     .lut = arv_q8_lut,

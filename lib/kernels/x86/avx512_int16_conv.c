@@ -8,6 +8,7 @@
  * widened into int64. Weights are int8, so vpmaddwd's one overflowing case
  * (-32768 * -32768 twice) cannot occur. */
 #include <immintrin.h>
+#include <string.h>
 #include "kernels/kernels_int8.h"
 
 /* Steps between widenings: 2 * 255 products of 2^22 fit an int32 lane. */
@@ -235,39 +236,106 @@ static inline int32_t xpair(const int16_t *x, int K, int k2)
     return (int32_t)((uint32_t)hi << 16 | lo);
 }
 
+static inline __m512i madd_acc(__m512i a, __m512i x, __m512i w)
+{
+    return _mm512_add_epi32(a, _mm512_madd_epi16(x, w));
+}
+
+/* A whole input pair, broadcast straight from memory. */
+static inline __m512i bcast_pair(const int16_t *x)
+{
+    int32_t v;
+    memcpy(&v, x, sizeof v);
+    return _mm512_set1_epi32(v);
+}
+
+/* One pair step of pixel p's four registers: a##p##r += b * w_r. */
+#define STEP_PIX(p, b)                          \
+    do {                                        \
+        a##p##0 = madd_acc(a##p##0, b, w0);     \
+        a##p##1 = madd_acc(a##p##1, b, w1);     \
+        a##p##2 = madd_acc(a##p##2, b, w2);     \
+        a##p##3 = madd_acc(a##p##3, b, w3);     \
+    } while (0)
+
+/* Four pixels (x0..x3, repeated when fewer) by 64 channels: sixteen named
+ * accumulators (arrays would live on the stack), so each weight load
+ * serves four pixels and each input broadcast four registers. */
+static void pw4x64(const int16_t *x0, const int16_t *x1, const int16_t *x2, const int16_t *x3,
+                   const int16_t *wp, int K, int ocp, int np, int32_t *acc)
+{
+    const __m512i z = _mm512_setzero_si512();
+    __m512i a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+    __m512i a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+    const int kp = (K + 1) / 2;
+    for (int k2 = 0; k2 < kp; k2++) {
+        const __m512i *wr = (const __m512i *)(wp + (size_t)k2 * ocp * 2);
+        const __m512i w0 = _mm512_loadu_si512(wr), w1 = _mm512_loadu_si512(wr + 1),
+                      w2 = _mm512_loadu_si512(wr + 2), w3 = _mm512_loadu_si512(wr + 3);
+        const int whole = 2 * k2 + 1 < K;
+        STEP_PIX(0, whole ? bcast_pair(x0 + 2 * k2) : _mm512_set1_epi32(xpair(x0, K, k2)));
+        STEP_PIX(1, whole ? bcast_pair(x1 + 2 * k2) : _mm512_set1_epi32(xpair(x1, K, k2)));
+        STEP_PIX(2, whole ? bcast_pair(x2 + 2 * k2) : _mm512_set1_epi32(xpair(x2, K, k2)));
+        STEP_PIX(3, whole ? bcast_pair(x3 + 2 * k2) : _mm512_set1_epi32(xpair(x3, K, k2)));
+    }
+    int32_t *o = acc;
+#define STORE_PIX(p)                                   \
+    _mm512_storeu_si512(o, a##p##0);                   \
+    _mm512_storeu_si512(o + 16, a##p##1);              \
+    _mm512_storeu_si512(o + 32, a##p##2);              \
+    _mm512_storeu_si512(o + 48, a##p##3);              \
+    o += ocp;
+    STORE_PIX(0)
+    if (np > 1) {
+        STORE_PIX(1)
+    }
+    if (np > 2) {
+        STORE_PIX(2)
+    }
+    if (np > 3) {
+        STORE_PIX(3)
+    }
+#undef STORE_PIX
+}
+#undef STEP_PIX
+
+/* The same for 16 channels (the last blocks when ocp is no multiple of 64). */
+static void pw4x16(const int16_t *x0, const int16_t *x1, const int16_t *x2, const int16_t *x3,
+                   const int16_t *wp, int K, int ocp, int np, int32_t *acc)
+{
+    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+    for (int k2 = 0; k2 < (K + 1) / 2; k2++) {
+        const __m512i w = _mm512_loadu_si512(wp + (size_t)k2 * ocp * 2);
+        const int whole = 2 * k2 + 1 < K;
+        a0 = madd_acc(a0, whole ? bcast_pair(x0 + 2 * k2) : _mm512_set1_epi32(xpair(x0, K, k2)), w);
+        a1 = madd_acc(a1, whole ? bcast_pair(x1 + 2 * k2) : _mm512_set1_epi32(xpair(x1, K, k2)), w);
+        a2 = madd_acc(a2, whole ? bcast_pair(x2 + 2 * k2) : _mm512_set1_epi32(xpair(x2, K, k2)), w);
+        a3 = madd_acc(a3, whole ? bcast_pair(x3 + 2 * k2) : _mm512_set1_epi32(xpair(x3, K, k2)), w);
+    }
+    _mm512_storeu_si512(acc, a0);
+    if (np > 1)
+        _mm512_storeu_si512(acc + ocp, a1);
+    if (np > 2)
+        _mm512_storeu_si512(acc + 2 * (size_t)ocp, a2);
+    if (np > 3)
+        _mm512_storeu_si512(acc + 3 * (size_t)ocp, a3);
+}
+
 /* Lanes are output channels: vpmaddwd of a broadcast input pair against
- * 16 packed weight pairs; four registers (64 channels) at a time. */
+ * 16 packed weight pairs, four pixels at a time. */
 static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
                int32_t *acc)
 {
-    const int kp = (K + 1) / 2;
-    for (int p = 0; p < npix; p++) {
-        __m512i xb[ARV_Q16_PW_MAX_K / 2];
-        for (int k2 = 0; k2 < kp; k2++)
-            xb[k2] = _mm512_set1_epi32(xpair(xs[p], K, k2));
-        int32_t *a = acc + (size_t)p * ocp;
+    for (int p0 = 0; p0 < npix; p0 += 4) {
+        const int np = npix - p0 < 4 ? npix - p0 : 4;
+        const int16_t *x0 = xs[p0], *x1 = xs[p0 + (np > 1 ? 1 : 0)],
+                      *x2 = xs[p0 + (np > 2 ? 2 : 0)], *x3 = xs[p0 + (np > 3 ? 3 : 0)];
+        int32_t *a = acc + (size_t)p0 * ocp;
         int j = 0;
-        for (; j + 64 <= ocp; j += 64) {
-            __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
-            for (int k2 = 0; k2 < kp; k2++) {
-                const int16_t *wr = wp + ((size_t)k2 * ocp + j) * 2;
-                a0 = _mm512_add_epi32(a0, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr)));
-                a1 = _mm512_add_epi32(a1, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 32)));
-                a2 = _mm512_add_epi32(a2, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 64)));
-                a3 = _mm512_add_epi32(a3, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wr + 96)));
-            }
-            _mm512_storeu_si512(a + j, a0);
-            _mm512_storeu_si512(a + j + 16, a1);
-            _mm512_storeu_si512(a + j + 32, a2);
-            _mm512_storeu_si512(a + j + 48, a3);
-        }
-        for (; j < ocp; j += 16) {
-            __m512i a0 = _mm512_setzero_si512();
-            for (int k2 = 0; k2 < kp; k2++)
-                a0 = _mm512_add_epi32(
-                    a0, _mm512_madd_epi16(xb[k2], _mm512_loadu_si512(wp + ((size_t)k2 * ocp + j) * 2)));
-            _mm512_storeu_si512(a + j, a0);
-        }
+        for (; j + 64 <= ocp; j += 64)
+            pw4x64(x0, x1, x2, x3, wp + 2 * j, K, ocp, np, a + j);
+        for (; j < ocp; j += 16)
+            pw4x16(x0, x1, x2, x3, wp + 2 * j, K, ocp, np, a + j);
     }
 }
 

@@ -1278,6 +1278,10 @@ void arv_q8_quantize_rne_avx512vnni(size_t n, const float *in, float inv_scale, 
 void arv_q8_resize_bilinear_q11_avx512vnni(const arv_resize_geom *g, const int8_t *in, int8_t *out,
         int row_begin, int row_end);
 
+/* avx512_int16_elementwise.c */
+void arv_q16_add_avx512(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a,
+                        const int16_t *b, int16_t *out);
+
 const arv_kernel_table_int8 arv_kernels_int8_avx512vnni = {
     .name = "avx512vnni",
     .conv2d = arv_q8_conv2d,
@@ -1287,6 +1291,7 @@ const arv_kernel_table_int8 arv_kernels_int8_avx512vnni = {
     .max_pool = arv_q8_max_pool_avx512vnni,
     .avg_pool = arv_q8_avg_pool_avx512vnni,
     .add = arv_q8_add_avx512vnni,
+    .add16 = arv_q16_add_avx512,
     .mul = arv_q8_mul_avx512vnni,
     .prelu = arv_q8_prelu_avx512vnni,
     .lut = arv_q8_lut_avx512vnni,
