@@ -65,6 +65,10 @@ static void usage(FILE *fp)
             "      --report-sensitivity with --report: the task metric with each int8 tensor in\n"
             "                           turn kept in float (and the MACs that costs), best\n"
             "                           first; slow (one model per tensor)\n"
+            "      --report-noise L     with --report: the same metric for the fp32 model\n"
+            "                           against itself with uniform noise of +-L steps of\n"
+            "                           the input's 8-bit range added to its input (the\n"
+            "                           floor to read the int8 figure against)\n"
             "      --float-tensor NAME  keep this activation tensor in float: the op writing it\n"
             "                           and the ops reading it (repeatable; adds to the task's\n"
             "                           defaults)\n"
@@ -228,6 +232,7 @@ static int run(int argc, char **argv)
         {"report", required_argument, NULL, 'r'},
         {"report-layers", no_argument, NULL, 'L'},
         {"report-sensitivity", no_argument, NULL, 'S'},
+        {"report-noise", required_argument, NULL, 'O'},
         {"float-tensor", required_argument, NULL, 'F'},
         {"int16", required_argument, NULL, 'I'},
         {"int16-small", required_argument, NULL, 'J'},
@@ -243,6 +248,7 @@ static int run(int argc, char **argv)
     int n_ftens = 0, n_i16 = 0, report_sens = 0;
     int n_cal = 0, n_keep = 0, n_rep = 0, per_tensor = 0, threads = 0, quiet = 0, c;
     int no_default_keep = 0, report_layers = 0, equalize = -1;
+    float report_noise = 0.0f;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
     int gptq = -1;     /* -1 task default */
     int int16_hw = -1; /* -1 task default */
@@ -319,6 +325,16 @@ static int run(int argc, char **argv)
             break;
         case 'L': report_layers = 1; break;
         case 'S': report_sens = 1; break;
+        case 'O': {
+            char *end;
+            report_noise = strtof(optarg, &end);
+            if (end == optarg || *end || !(report_noise > 0.0f && report_noise <= 255.0f)) {
+                cmd_error("quantize", "--report-noise wants a number of levels in (0, 255], not "
+                                      "'%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case 'F':
             if (n_ftens < MAX_ARGS)
                 ftens[n_ftens++] = optarg;
@@ -365,8 +381,9 @@ static int run(int argc, char **argv)
         cmd_error("quantize", "no calibration images (--calibration DIR|FILES)");
         return EXIT_USAGE;
     }
-    if ((report_layers || report_sens) && n_rep == 0) {
-        cmd_error("quantize", "--report-layers and --report-sensitivity need --report IMAGES");
+    if ((report_layers || report_sens || report_noise > 0) && n_rep == 0) {
+        cmd_error("quantize",
+                  "--report-layers, --report-sensitivity and --report-noise need --report IMAGES");
         return EXIT_USAGE;
     }
     arv_qtask_id tid;
@@ -495,6 +512,11 @@ static int run(int argc, char **argv)
             rc = EXIT_MODEL_IO;
         } else if (r > 0 && rc == EXIT_OK) {
             rc = EXIT_SOME_FAILED;
+        }
+        if (r >= 0 && report_noise > 0 &&
+            arv_qtask_report_noise(qt, report_noise, &rlist, threads, stdout, err) < 0) {
+            cmd_error("quantize", "--report-noise: %s", err);
+            rc = EXIT_MODEL_IO;
         }
         if (r >= 0 && report_sens && sensitivity(m, cb, &qo, qt, out, &rlist, threads, ftens,
                                                   n_ftens) != 0)

@@ -10,6 +10,7 @@
 #include "tasks/quant_task.h"
 #include "tasks/segment.h"
 #include "util/model_path.h"
+#include "util/xorshift.h"
 
 static const char *const names[ARV_QTASK_N] = {"segment", "pose-detector", "pose-landmark",
                                                 "palm", "hand-landmark", "ssd"};
@@ -392,6 +393,8 @@ typedef struct layer_err {
 typedef struct rep_ctx {
     arv_qtask *q;
     arv_interp *fi, *qi;
+    float noise;                /* > 0: qi is the fp32 model, its input perturbed */
+    uint32_t rng;
     double maxabs[MAX_OUT], se[MAX_OUT], ss[MAX_OUT];
     size_t cnt[MAX_OUT];
     double metric_sum, metric_min;
@@ -607,11 +610,31 @@ static double task_metric(rep_ctx *r)
     }
 }
 
+/* Uniform noise of +-levels steps of the input's own 8-bit grid (its
+ * range / 255): what a re-encoded or re-captured frame changes, so the
+ * metric between fp32 and this is the floor int8 is judged against. */
+static void perturb(float *x, size_t n, float levels, uint32_t *rng)
+{
+    float lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        lo = fminf(lo, x[i]);
+        hi = fmaxf(hi, x[i]);
+    }
+    const float amp = levels * (hi - lo) / 255.0f;
+    float u;
+    for (size_t i = 0; i < n; i++) {
+        arv_xorshift_fill(rng, -amp, amp, &u, 1);
+        x[i] += u;
+    }
+}
+
 static int rep_use(void *user, float *tensor, char *err)
 {
     rep_ctx *r = user;
     arv_tensor *qin = arv_interp_input(r->qi, 0);
     memcpy(qin->data, tensor, arv_tensor_elems(qin) * sizeof(float));
+    if (r->noise > 0)
+        perturb(qin->data, arv_tensor_elems(qin), r->noise, &r->rng);
     if (arv_interp_invoke(r->fi) != ARV_OK) {
         snprintf(err, ARV_ERR_LEN, "fp32: %.200s", arv_interp_error(r->fi));
         return -1;
@@ -649,10 +672,10 @@ static int rep_use(void *user, float *tensor, char *err)
 
 /* fp NULL: nothing printed; mean/worst (may be NULL) get the task metric
  * (NAN when no input gave one). */
-static int report(arv_qtask *q, const char *int8_path, const arv_input_list *list, int layers,
-                  int threads, FILE *fp, double *mean, double *worst, char *err)
+static int report(arv_qtask *q, const char *int8_path, float noise, const arv_input_list *list,
+                  int layers, int threads, FILE *fp, double *mean, double *worst, char *err)
 {
-    rep_ctx r = {.q = q};
+    rep_ctx r = {.q = q, .noise = noise, .rng = arv_xorshift_init(1)};
     arv_model *qm = NULL;
     int failed = 0, rc = -1;
     arv_options fo = {.num_threads = threads}, qo = fo;
@@ -667,9 +690,11 @@ static int report(arv_qtask *q, const char *int8_path, const arv_input_list *lis
         snprintf(err, ARV_ERR_LEN, "fp32 model: %.200s", e);
         goto out;
     }
-    if (arv_model_open(int8_path, NULL, &qm, e) != ARV_OK ||
-        arv_interp_new(qm, &qo, &r.qi, e) != ARV_OK) {
-        snprintf(err, ARV_ERR_LEN, "%.60s: cannot run the int8 model here: %.150s", int8_path, e);
+    if (noise > 0 ? arv_interp_new(q->m, &qo, &r.qi, e) != ARV_OK
+                  : arv_model_open(int8_path, NULL, &qm, e) != ARV_OK ||
+                        arv_interp_new(qm, &qo, &r.qi, e) != ARV_OK) {
+        snprintf(err, ARV_ERR_LEN, "%.60s: cannot run the int8 model here: %.150s",
+                 noise > 0 ? "fp32 model" : int8_path, e);
         goto out;
     }
     if (arv_interp_num_outputs(r.qi) != arv_interp_num_outputs(r.fi)) {
@@ -710,8 +735,12 @@ static int report(arv_qtask *q, const char *int8_path, const arv_input_list *lis
         rc = failed;
         goto out;
     }
-    fprintf(fp, "report: %s vs fp32 on %d input(s) from %d image(s)\n", int8_path, r.n_inputs,
-            list->n - failed);
+    if (noise > 0)
+        fprintf(fp, "report: fp32 with its input perturbed by +-%g level(s) vs fp32 on %d input(s) "
+                    "from %d image(s)\n", noise, r.n_inputs, list->n - failed);
+    else
+        fprintf(fp, "report: %s vs fp32 on %d input(s) from %d image(s)\n", int8_path,
+                r.n_inputs, list->n - failed);
     fprintf(fp, "  %-40s %12s %12s %12s\n", "output", "max_abs", "rmse", "fp32_rms");
     for (int k = 0; k < arv_interp_num_outputs(r.fi) && k < MAX_OUT; k++) {
         double c = r.cnt[k] ? (double)r.cnt[k] : 1.0;
@@ -727,8 +756,8 @@ static int report(arv_qtask *q, const char *int8_path, const arv_input_list *lis
                 r.n_metric);
     }
     if (r.n_matched)
-        fprintf(fp, "  fp32 top box against the int8 box overlapping it most: IoU mean %.4f, "
-                    "min %.4f (%d input(s))\n",
+        fprintf(fp, "  fp32 top box against the compared model's box overlapping it most: "
+                    "IoU mean %.4f, min %.4f (%d input(s))\n",
                 r.matched_sum / r.n_matched, r.matched_min, r.n_matched);
     if (r.n_vis)
         fprintf(fp, "  landmark error / box diagonal, visible landmarks (fp32 visibility > 0.5): "
@@ -760,13 +789,19 @@ out:
 int arv_qtask_report(arv_qtask *q, const char *int8_path, const arv_input_list *list, int layers,
                      int threads, FILE *fp, char *err)
 {
-    return report(q, int8_path, list, layers, threads, fp, NULL, NULL, err);
+    return report(q, int8_path, 0.0f, list, layers, threads, fp, NULL, NULL, err);
+}
+
+int arv_qtask_report_noise(arv_qtask *q, float levels, const arv_input_list *list, int threads,
+                           FILE *fp, char *err)
+{
+    return report(q, NULL, levels, list, 0, threads, fp, NULL, NULL, err);
 }
 
 int arv_qtask_score(arv_qtask *q, const char *int8_path, const arv_input_list *list, int threads,
                     double *mean, double *worst, char *err)
 {
-    return report(q, int8_path, list, 0, threads, NULL, mean, worst, err);
+    return report(q, int8_path, 0.0f, list, 0, threads, NULL, mean, worst, err);
 }
 
 int arv_qtask_higher_is_better(const arv_qtask *q)

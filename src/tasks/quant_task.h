@@ -79,6 +79,13 @@ int arv_qtask_each(arv_qtask *qt, const arv_image *rgb, float *dst,
 int arv_qtask_report(arv_qtask *qt, const char *int8_path, const arv_input_list *list, int layers,
                      int threads, FILE *fp, char *err);
 
+/* The report's metric for the fp32 model against itself with uniform
+ * noise of +-levels steps of each input's 8-bit range added to the input:
+ * how far the metric moves for a change far below what int8 does (the
+ * floor to read int8's figure against). Returns as arv_qtask_report. */
+int arv_qtask_report_noise(arv_qtask *qt, float levels, const arv_input_list *list, int threads,
+                           FILE *fp, char *err);
+
 /* The task metric alone, as arv_qtask_report measures it, nothing
  * printed: mean and worst over the inputs (NAN when none gave one).
  * Returns as arv_qtask_report does. */

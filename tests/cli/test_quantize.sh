@@ -57,9 +57,22 @@ if "$ARV" run "$T/q.tflite" --random-seed 1 -o "$T/run" >/dev/null 2>&1; then
     expect "report has the mask IoU" grep -q 'mask IoU (0.5): mean [0-9.]*' "$T/out"
     expect "report has per-output errors" grep -q 'activation_10 ' "$T/out"
     expect "report has per-layer errors" grep -q 'h_swish ' "$T/out"
+    # --report-noise: the fp32 model against itself with +-1 level of input
+    # noise, the metric's floor: near 1 for a clear photo, and after the
+    # int8 report
+    expect_rc 0 "$ARV" quantize "$M" -o "$T/r.tflite" -c testdata/calib/segment -q \
+        --report testdata/seg/labelme_2011_000003.jpg --report-noise 1
+    expect "noise report follows the int8 one" sh -c \
+        "grep -n '^report: ' '$T/out' | sed -n 2p | grep -q 'fp32 with its input perturbed by +-1 level'"
+    iou=$(sed -n '/perturbed/,$ s/.*mask IoU (0.5): mean \([0-9.]*\).*/\1/p' "$T/out")
+    expect "fp32 vs fp32 with 1 level of noise: mask IoU above 0.95 ($iou)" \
+        awk -v v="${iou:-0}" 'BEGIN { exit !(v > 0.95) }'
 else
     echo "int8 models do not run in this build; --report not tested"
 fi
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-noise 1 && expect_one_line_error "--report"
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report x.jpg --report-noise 0 &&
+    expect_one_line_error "--report-noise"
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-layers && expect_one_line_error "--report"
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-sensitivity && expect_one_line_error "--report"
 
