@@ -75,6 +75,23 @@ static void *alloc64(size_t bytes)
     return aligned_alloc(64, (bytes + 63) & ~(size_t)63);
 }
 
+/* Node i's packed-weight buffer of bytes, refused when it exceeds the
+ * model's tensor limit times growth (how much larger than the filter the
+ * packed layout can get). */
+static arv_status alloc_packed(arv_interp *it, int i, size_t bytes, size_t growth, char *err)
+{
+    if (bytes / growth > it->m->lim.max_tensor_bytes) {
+        arv_set_err(err, "operator %d: packed weights of %zu bytes exceed the limit",
+                    it->g.nodes[i].model_index, bytes);
+        return ARV_ERR_LIMIT;
+    }
+    if (!(it->packed[i] = alloc64(bytes))) {
+        arv_set_err(err, "out of memory packing weights");
+        return ARV_ERR_NOMEM;
+    }
+    return ARV_OK;
+}
+
 /* 16x8 1x1 CONV_2D with constant weights: packed once in the layout of the
  * q16 loops' pointwise kernel (the same for every table; the bias stays
  * with the node). */
@@ -90,15 +107,9 @@ static arv_status pack_node_q16(arv_interp *it, int i, char *err)
     if (!bytes)
         return ARV_OK;
     /* int16 pairs padded to 16 channels: at most 2 * 2 * 16 = 64x the filter */
-    if (bytes / 64 > it->m->lim.max_tensor_bytes) {
-        arv_set_err(err, "operator %d: packed weights of %zu bytes exceed the limit",
-                    n->model_index, bytes);
-        return ARV_ERR_LIMIT;
-    }
-    if (!(it->packed[i] = alloc64(bytes))) {
-        arv_set_err(err, "out of memory packing weights");
-        return ARV_ERR_NOMEM;
-    }
+    const arv_status st = alloc_packed(it, i, bytes, 64, err);
+    if (st != ARV_OK)
+        return st;
     arv_q16_pw_pack(&geo, g->tensors[n->in[1]].const_data, it->packed[i]);
     return ARV_OK;
 }
@@ -132,15 +143,9 @@ static arv_status pack_node_q8(arv_interp *it, int i, char *err)
     size_t bytes = it->k8->packed_size(n->op, &geo);
     if (!bytes)
         return ARV_OK;
-    if (bytes / 8 > it->m->lim.max_tensor_bytes) {
-        arv_set_err(err, "operator %d: packed weights of %zu bytes exceed the limit",
-                    n->model_index, bytes);
-        return ARV_ERR_LIMIT;
-    }
-    if (!(it->packed[i] = alloc64(bytes))) {
-        arv_set_err(err, "out of memory packing weights");
-        return ARV_ERR_NOMEM;
-    }
+    const arv_status st = alloc_packed(it, i, bytes, 8, err);
+    if (st != ARV_OK)
+        return st;
     it->k8->pack(n->op, &geo, qc,
                  g->tensors[n->in[1]].const_data,
                  has_bias ? g->tensors[n->in[2]].const_data : NULL, it->packed[i]);

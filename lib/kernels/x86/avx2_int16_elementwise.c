@@ -1,50 +1,18 @@
 /* avx2_int16_elementwise.c — int16 ADD (TFLite's 16x8 scheme, see
  * generic/int16_elementwise.c) on 8 lanes, bit for bit arv_q16_add.
- * The double-rounding multiply is avx2_int8_elementwise.c's: even and odd
- * lanes through vpmuldq, the Q31 high half rounded with floor((p + 2^30) /
- * 2^31), which equals TFLite's nudge-and-truncate for every product. An
- * operand that is one value is rescaled once, in scalar code. Layouts
+ * The double-rounding multiply is rq_avx2.h's, shared with the int8
+ * kernels. An operand that is one value is rescaled once, in scalar code.
+ * Layouts
  * arv_bcast_rows does not take, left shifts past 16 and a multiplier of
  * INT32_MIN (which needs the saturating corner) run the generic kernel. */
 #include <immintrin.h>
 #include <string.h>
 #include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
+#include "kernels/x86/rq_avx2.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
 
-typedef struct rqv {
-    __m256i m, lsh, rsh, mk, half;
-} rqv;
-
-static rqv rqv_make(int32_t q, int shift)
-{
-    rqv r;
-    const int l = shift > 0 ? shift : 0, rs = shift > 0 ? 0 : -shift;
-    const int32_t mk = (int32_t)((1ll << rs) - 1);
-    r.m = _mm256_set1_epi32(q);
-    r.lsh = _mm256_set1_epi32(l);
-    r.rsh = _mm256_set1_epi32(rs);
-    r.mk = _mm256_set1_epi32(mk);
-    r.half = _mm256_set1_epi32(mk >> 1);
-    return r;
-}
-
-ALWAYS __m256i mbm(__m256i acc, const rqv *r)
-{
-    const __m256i x = _mm256_sllv_epi32(acc, r->lsh);
-    const __m256i rnd = _mm256_set1_epi64x(1ll << 30);
-    const __m256i ev = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, r->m), rnd), 31);
-    const __m256i od = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(r->m, 32)),
-                         rnd),
-        1);
-    const __m256i y = _mm256_blend_epi32(ev, od, 0xAA);
-    const __m256i rem = _mm256_and_si256(y, r->mk);
-    const __m256i thr = _mm256_add_epi32(r->half, _mm256_srli_epi32(y, 31));
-    const __m256i s = _mm256_srav_epi32(y, r->rsh);
-    return _mm256_sub_epi32(s, _mm256_cmpgt_epi32(rem, thr));
-}
 
 /* 8 int16 at p (n of them valid; no read past them) as int32. */
 ALWAYS __m256i ld16(const int16_t *p, size_t n)
@@ -70,7 +38,7 @@ ALWAYS void st16(int16_t *p, size_t n, __m256i v, __m256i lo, __m256i hi)
 }
 
 typedef struct add16 {
-    rqv r1, r2, ro;
+    arv_rq8 r1, r2, ro;
     __m128i ls;
     __m256i lo, hi;
     __m256i c1, c2; /* the rescaled value of a single-value operand */
@@ -82,9 +50,11 @@ ALWAYS void add_row(const add16 *k, int oa, int ob, size_t len, const int16_t *a
 {
     for (size_t i = 0; i < len; i += 8) {
         const size_t n = len - i;
-        const __m256i y1 = oa ? k->c1 : mbm(_mm256_sll_epi32(ld16(a + i, n), k->ls), &k->r1);
-        const __m256i y2 = ob ? k->c2 : mbm(_mm256_sll_epi32(ld16(b + i, n), k->ls), &k->r2);
-        st16(out + i, n, mbm(_mm256_add_epi32(y1, y2), &k->ro), k->lo, k->hi);
+        const __m256i y1 =
+            oa ? k->c1 : arv_rq8_apply(_mm256_sll_epi32(ld16(a + i, n), k->ls), &k->r1);
+        const __m256i y2 =
+            ob ? k->c2 : arv_rq8_apply(_mm256_sll_epi32(ld16(b + i, n), k->ls), &k->r2);
+        st16(out + i, n, arv_rq8_apply(_mm256_add_epi32(y1, y2), &k->ro), k->lo, k->hi);
     }
 }
 
@@ -103,9 +73,9 @@ void arv_q16_add_avx2(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a,
         return;
     }
     add16 k;
-    k.r1 = rqv_make(p->in1_mult, p->in1_shift);
-    k.r2 = rqv_make(p->in2_mult, p->in2_shift);
-    k.ro = rqv_make(p->out_mult, p->out_shift);
+    k.r1 = arv_rq8_make(p->in1_mult, p->in1_shift);
+    k.r2 = arv_rq8_make(p->in2_mult, p->in2_shift);
+    k.ro = arv_rq8_make(p->out_mult, p->out_shift);
     k.ls = _mm_cvtsi32_si128(p->left_shift);
     k.lo = _mm256_set1_epi32(p->act_min);
     k.hi = _mm256_set1_epi32(p->act_max);

@@ -11,41 +11,10 @@
 #include <string.h>
 #include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
+#include "kernels/x86/rq_avx2.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
 
-typedef struct rqv {
-    __m256i m, lsh, rsh, mk, half;
-} rqv;
-
-static rqv rqv_make(int32_t q, int shift)
-{
-    rqv r;
-    const int l = shift > 0 ? shift : 0, rs = shift > 0 ? 0 : -shift;
-    const int32_t mk = (int32_t)((1ll << rs) - 1);
-    r.m = _mm256_set1_epi32(q);
-    r.lsh = _mm256_set1_epi32(l);
-    r.rsh = _mm256_set1_epi32(rs);
-    r.mk = _mm256_set1_epi32(mk);
-    r.half = _mm256_set1_epi32(mk >> 1);
-    return r;
-}
-
-ALWAYS __m256i mbm(__m256i acc, const rqv *r)
-{
-    const __m256i x = _mm256_sllv_epi32(acc, r->lsh);
-    const __m256i rnd = _mm256_set1_epi64x(1ll << 30);
-    const __m256i ev = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, r->m), rnd), 31);
-    const __m256i od = _mm256_slli_epi64(
-        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(r->m, 32)),
-                         rnd),
-        1);
-    const __m256i y = _mm256_blend_epi32(ev, od, 0xAA);
-    const __m256i rem = _mm256_and_si256(y, r->mk);
-    const __m256i thr = _mm256_add_epi32(r->half, _mm256_srli_epi32(y, 31));
-    const __m256i s = _mm256_srav_epi32(y, r->rsh);
-    return _mm256_sub_epi32(s, _mm256_cmpgt_epi32(rem, thr));
-}
 
 /* 8 int8 at p (n of them valid) as int32. */
 ALWAYS __m256i ld8(const int8_t *p, size_t n)
@@ -128,8 +97,9 @@ void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int
         arv_q8_add(sub, p, s, a, b, out);
         return;
     }
-    const rqv r1 = rqv_make(p->in1_mult, p->in1_shift), r2 = rqv_make(p->in2_mult, p->in2_shift);
-    const rqv ro = rqv_make(p->out_mult, p->out_shift);
+    const arv_rq8 r1 = arv_rq8_make(p->in1_mult, p->in1_shift);
+    const arv_rq8 r2 = arv_rq8_make(p->in2_mult, p->in2_shift);
+    const arv_rq8 ro = arv_rq8_make(p->out_mult, p->out_shift);
     const __m256i o1 = _mm256_set1_epi32(p->in1_offset), o2 = _mm256_set1_epi32(p->in2_offset);
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(p->act_min), hi = _mm256_set1_epi32(p->act_max);
@@ -139,9 +109,9 @@ void arv_q8_add_avx2(int sub, const arv_q_add *p, const arv_bcast4 *s, const int
         const size_t k = n - i;
         const __m256i x1 = _mm256_sll_epi32(_mm256_add_epi32(ld8(a + i, k), o1), ls);
         const __m256i x2 = _mm256_sll_epi32(_mm256_add_epi32(ld8(b + i, k), o2), ls);
-        const __m256i y1 = mbm(x1, &r1), y2 = mbm(x2, &r2);
+        const __m256i y1 = arv_rq8_apply(x1, &r1), y2 = arv_rq8_apply(x2, &r2);
         const __m256i raw = sub ? _mm256_sub_epi32(y1, y2) : _mm256_add_epi32(y1, y2);
-        st8(out + i, k, _mm256_add_epi32(mbm(raw, &ro), oo), lo, hi);
+        st8(out + i, k, _mm256_add_epi32(arv_rq8_apply(raw, &ro), oo), lo, hi);
     }
 }
 
@@ -160,7 +130,7 @@ void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
         return;
     }
     const int fp = p->rounding == ARV_QR_FP32;
-    const rqv r = rqv_make(p->mult, p->shift);
+    const arv_rq8 r = arv_rq8_make(p->mult, p->shift);
     const __m256 fs = _mm256_set1_ps(p->fscale);
     const __m256 flo = _mm256_set1_ps((float)(p->act_min - p->out_offset));
     const __m256 fhi = _mm256_set1_ps((float)(p->act_max - p->out_offset));
@@ -181,7 +151,7 @@ void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
                 f = _mm256_min_ps(_mm256_max_ps(f, flo), fhi);
                 v = _mm256_cvtps_epi32(f);   /* nearest even, as the magic bias */
             } else {
-                v = mbm(prod, &r);
+                v = arv_rq8_apply(prod, &r);
             }
             st8(po + i, k, _mm256_add_epi32(v, oo), lo, hi);
         }
@@ -190,17 +160,17 @@ void arv_q8_mul_avx2(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a,
 
 /* One multiply per lane: the input and the parameters of its branch are
  * selected first (x >= 0: x with mult1; else x * alpha with mult2). */
-ALWAYS __m256i prelu8(__m256i x, __m256i al, const rqv *r1, const rqv *r2, __m256i oo)
+ALWAYS __m256i prelu8(__m256i x, __m256i al, const arv_rq8 *r1, const arv_rq8 *r2, __m256i oo)
 {
     const __m256i lt = _mm256_cmpgt_epi32(_mm256_setzero_si256(), x);
-    rqv r;
+    arv_rq8 r;
     r.m = _mm256_blendv_epi8(r1->m, r2->m, lt);
     r.lsh = _mm256_blendv_epi8(r1->lsh, r2->lsh, lt);
     r.rsh = _mm256_blendv_epi8(r1->rsh, r2->rsh, lt);
     r.mk = _mm256_blendv_epi8(r1->mk, r2->mk, lt);
     r.half = _mm256_blendv_epi8(r1->half, r2->half, lt);
     const __m256i v = _mm256_blendv_epi8(x, _mm256_mullo_epi32(x, al), lt);
-    return _mm256_add_epi32(mbm(v, &r), oo);
+    return _mm256_add_epi32(arv_rq8_apply(v, &r), oo);
 }
 
 void arv_q8_prelu_avx2(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *x,
@@ -216,7 +186,7 @@ void arv_q8_prelu_avx2(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *
         arv_q8_prelu(p, s, x, alpha, out);
         return;
     }
-    const rqv r1 = rqv_make(p->mult1, p->shift1), r2 = rqv_make(p->mult2, p->shift2);
+    const arv_rq8 r1 = arv_rq8_make(p->mult1, p->shift1), r2 = arv_rq8_make(p->mult2, p->shift2);
     const __m256i xo = _mm256_set1_epi32(p->in_offset), ao = _mm256_set1_epi32(p->alpha_offset);
     const __m256i oo = _mm256_set1_epi32(p->out_offset);
     const __m256i lo = _mm256_set1_epi32(-128), hi = _mm256_set1_epi32(127);

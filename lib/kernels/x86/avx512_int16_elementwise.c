@@ -1,53 +1,21 @@
 /* avx512_int16_elementwise.c — int16 ADD (TFLite's 16x8 scheme, see
  * generic/int16_elementwise.c) on 16 lanes, bit for bit arv_q16_add; the
  * arithmetic is avx2_int16_elementwise.c's on 512-bit vectors (the
- * double-rounding multiply of avx512vnni_int8_elementwise.c). Tails are
+ * double-rounding multiply of rq_avx512.h). Tails are
  * masked loads and stores (no read or write past a tensor). Needs
  * AVX-512 F/BW/VL; the AVX-512 int8 table is its only caller. */
 #include <immintrin.h>
 #include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
+#include "kernels/x86/rq_avx512.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
 
-typedef struct rqv {
-    __m512i m, lsh, rsh, mk, half;
-} rqv;
-
-static rqv rqv_make(int32_t q, int shift)
-{
-    rqv r;
-    const int l = shift > 0 ? shift : 0, rs = shift > 0 ? 0 : -shift;
-    const int32_t mk = (int32_t)((1ll << rs) - 1);
-    r.m = _mm512_set1_epi32(q);
-    r.lsh = _mm512_set1_epi32(l);
-    r.rsh = _mm512_set1_epi32(rs);
-    r.mk = _mm512_set1_epi32(mk);
-    r.half = _mm512_set1_epi32(mk >> 1);
-    return r;
-}
-
-/* arv_q_mul_by_mult on 16 lanes (q != INT32_MIN). */
-ALWAYS __m512i mbm(__m512i acc, const rqv *r)
-{
-    const __m512i x = _mm512_sllv_epi32(acc, r->lsh);
-    const __m512i rnd = _mm512_set1_epi64(1ll << 30);
-    const __m512i ev = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, r->m), rnd), 31);
-    const __m512i od = _mm512_slli_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(r->m, 32)),
-                         rnd),
-        1);
-    const __m512i y = _mm512_mask_blend_epi32(0xAAAA, ev, od);
-    const __m512i rem = _mm512_and_si512(y, r->mk);
-    const __m512i thr = _mm512_add_epi32(r->half, _mm512_srli_epi32(y, 31));
-    const __m512i s = _mm512_srav_epi32(y, r->rsh);
-    return _mm512_mask_sub_epi32(s, _mm512_cmpgt_epi32_mask(rem, thr), s, _mm512_set1_epi32(-1));
-}
 
 ALWAYS __mmask16 m16(size_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u); }
 
 typedef struct add16 {
-    rqv r1, r2, ro;
+    arv_rq16 r1, r2, ro;
     __m128i ls;
     __m512i lo, hi;
     __m512i c1, c2; /* the rescaled value of a single-value operand */
@@ -64,9 +32,9 @@ ALWAYS void add_row(const add16 *k, int oa, int ob, size_t len, const int16_t *a
 {
     for (size_t i = 0; i < len; i += 16) {
         const __mmask16 m = m16(len - i);
-        const __m512i y1 = oa ? k->c1 : mbm(lift(a + i, m, k->ls), &k->r1);
-        const __m512i y2 = ob ? k->c2 : mbm(lift(b + i, m, k->ls), &k->r2);
-        __m512i v = mbm(_mm512_add_epi32(y1, y2), &k->ro);
+        const __m512i y1 = oa ? k->c1 : arv_rq16_apply(lift(a + i, m, k->ls), &k->r1);
+        const __m512i y2 = ob ? k->c2 : arv_rq16_apply(lift(b + i, m, k->ls), &k->r2);
+        __m512i v = arv_rq16_apply(_mm512_add_epi32(y1, y2), &k->ro);
         v = _mm512_min_epi32(_mm512_max_epi32(v, k->lo), k->hi);
         _mm256_mask_storeu_epi16(out + i, m, _mm512_cvtepi32_epi16(v));
     }
@@ -87,9 +55,9 @@ void arv_q16_add_avx512(const arv_q_add *p, const arv_bcast4 *s, const int16_t *
         return;
     }
     add16 k;
-    k.r1 = rqv_make(p->in1_mult, p->in1_shift);
-    k.r2 = rqv_make(p->in2_mult, p->in2_shift);
-    k.ro = rqv_make(p->out_mult, p->out_shift);
+    k.r1 = arv_rq16_make(p->in1_mult, p->in1_shift);
+    k.r2 = arv_rq16_make(p->in2_mult, p->in2_shift);
+    k.ro = arv_rq16_make(p->out_mult, p->out_shift);
     k.ls = _mm_cvtsi32_si128(p->left_shift);
     k.lo = _mm512_set1_epi32(p->act_min);
     k.hi = _mm512_set1_epi32(p->act_max);

@@ -12,42 +12,10 @@
 #include <string.h>
 #include "kernels/simd/bcast_rows.h"
 #include "kernels/kernels_int8.h"
+#include "kernels/x86/rq_avx512.h"
 
 #define ALWAYS static inline __attribute__((always_inline))
 
-typedef struct rqv {
-    __m512i m, lsh, rsh, mk, half;
-} rqv;
-
-static rqv rqv_make(int32_t q, int shift)
-{
-    rqv r;
-    const int l = shift > 0 ? shift : 0, rs = shift > 0 ? 0 : -shift;
-    const int32_t mk = (int32_t)((1ll << rs) - 1);
-    r.m = _mm512_set1_epi32(q);
-    r.lsh = _mm512_set1_epi32(l);
-    r.rsh = _mm512_set1_epi32(rs);
-    r.mk = _mm512_set1_epi32(mk);
-    r.half = _mm512_set1_epi32(mk >> 1);
-    return r;
-}
-
-/* arv_q_mul_by_mult on 16 lanes (q != INT32_MIN). */
-ALWAYS __m512i mbm(__m512i acc, const rqv *r)
-{
-    const __m512i x = _mm512_sllv_epi32(acc, r->lsh);
-    const __m512i rnd = _mm512_set1_epi64(1ll << 30);
-    const __m512i ev = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, r->m), rnd), 31);
-    const __m512i od = _mm512_slli_epi64(
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), _mm512_srli_epi64(r->m, 32)),
-                         rnd),
-        1);
-    const __m512i y = _mm512_mask_blend_epi32(0xAAAA, ev, od);
-    const __m512i rem = _mm512_and_si512(y, r->mk);
-    const __m512i thr = _mm512_add_epi32(r->half, _mm512_srli_epi32(y, 31));
-    const __m512i s = _mm512_srav_epi32(y, r->rsh);
-    return _mm512_mask_sub_epi32(s, _mm512_cmpgt_epi32_mask(rem, thr), s, _mm512_set1_epi32(-1));
-}
 
 ALWAYS __mmask16 m16(size_t n) { return n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1u); }
 
@@ -126,8 +94,9 @@ static void add(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *
         arv_q8_add(sub, p, s, a, b, out);
         return;
     }
-    const rqv r1 = rqv_make(p->in1_mult, p->in1_shift), r2 = rqv_make(p->in2_mult, p->in2_shift);
-    const rqv ro = rqv_make(p->out_mult, p->out_shift);
+    const arv_rq16 r1 = arv_rq16_make(p->in1_mult, p->in1_shift);
+    const arv_rq16 r2 = arv_rq16_make(p->in2_mult, p->in2_shift);
+    const arv_rq16 ro = arv_rq16_make(p->out_mult, p->out_shift);
     const __m512i o1 = _mm512_set1_epi32(p->in1_offset), o2 = _mm512_set1_epi32(p->in2_offset);
     const __m512i oo = _mm512_set1_epi32(p->out_offset);
     const __m512i lo = _mm512_set1_epi32(p->act_min), hi = _mm512_set1_epi32(p->act_max);
@@ -137,9 +106,9 @@ static void add(int sub, const arv_q_add *p, const arv_bcast4 *s, const int8_t *
         const __mmask16 k = m16(n - i);
         const __m512i x1 = _mm512_sll_epi32(_mm512_add_epi32(ld8(a + i, k), o1), ls);
         const __m512i x2 = _mm512_sll_epi32(_mm512_add_epi32(ld8(b + i, k), o2), ls);
-        const __m512i y1 = mbm(x1, &r1), y2 = mbm(x2, &r2);
+        const __m512i y1 = arv_rq16_apply(x1, &r1), y2 = arv_rq16_apply(x2, &r2);
         const __m512i raw = sub ? _mm512_sub_epi32(y1, y2) : _mm512_add_epi32(y1, y2);
-        st8(out + i, k, _mm512_add_epi32(mbm(raw, &ro), oo), lo, hi);
+        st8(out + i, k, _mm512_add_epi32(arv_rq16_apply(raw, &ro), oo), lo, hi);
     }
 }
 
@@ -152,7 +121,7 @@ static void mul_rows(const arv_q_mul *p, size_t rows, size_t len, const int8_t *
                      int oa, const int8_t *b, size_t sb, int ob, int8_t *out)
 {
     const int fp = p->rounding == ARV_QR_FP32;
-    const rqv r = rqv_make(p->mult, p->shift);
+    const arv_rq16 r = arv_rq16_make(p->mult, p->shift);
     const __m512 fs = _mm512_set1_ps(p->fscale);
     const __m512 flo = _mm512_set1_ps((float)(p->act_min - p->out_offset));
     const __m512 fhi = _mm512_set1_ps((float)(p->act_max - p->out_offset));
@@ -175,7 +144,7 @@ static void mul_rows(const arv_q_mul *p, size_t rows, size_t len, const int8_t *
                 f = _mm512_min_ps(_mm512_max_ps(f, flo), fhi);
                 v = _mm512_cvtps_epi32(f);   /* nearest even, as the magic bias */
             } else {
-                v = mbm(prod, &r);
+                v = arv_rq16_apply(prod, &r);
             }
             if (full)
                 st8_full(po + i, k, _mm512_add_epi32(v, oo));
@@ -217,17 +186,17 @@ static void mul(const arv_q_mul *p, const arv_bcast4 *s, const int8_t *a, const 
 
 /* One multiply per lane: the input and the parameters of its branch are
  * selected first (x >= 0: x with mult1; else x * alpha with mult2). */
-ALWAYS __m512i prelu16(__m512i x, __m512i al, const rqv *r1, const rqv *r2, __m512i oo)
+ALWAYS __m512i prelu16(__m512i x, __m512i al, const arv_rq16 *r1, const arv_rq16 *r2, __m512i oo)
 {
     const __mmask16 ge = _mm512_cmpge_epi32_mask(x, _mm512_setzero_si512());
-    rqv r;
+    arv_rq16 r;
     r.m = _mm512_mask_blend_epi32(ge, r2->m, r1->m);
     r.lsh = _mm512_mask_blend_epi32(ge, r2->lsh, r1->lsh);
     r.rsh = _mm512_mask_blend_epi32(ge, r2->rsh, r1->rsh);
     r.mk = _mm512_mask_blend_epi32(ge, r2->mk, r1->mk);
     r.half = _mm512_mask_blend_epi32(ge, r2->half, r1->half);
     const __m512i v = _mm512_mask_blend_epi32(ge, _mm512_mullo_epi32(x, al), x);
-    return _mm512_add_epi32(mbm(v, &r), oo);
+    return _mm512_add_epi32(arv_rq16_apply(v, &r), oo);
 }
 
 /* arv_q_mul_by_mult for shift = -rs <= 0 in one rounding step: the doubling
@@ -306,7 +275,7 @@ __attribute__((target("avx512vbmi"))) static void prelu_vbmi(const arv_q_prelu *
                                                               const int8_t *x,
                                                               const int8_t *alpha, int8_t *out)
 {
-    const rqv r1 = rqv_make(p->mult1, p->shift1);
+    const arv_rq16 r1 = arv_rq16_make(p->mult1, p->shift1);
     const rq1 r2 = rq1_make(p->mult2, p->shift2);
     const __m512i xo = _mm512_set1_epi32(p->in_offset), ao = _mm512_set1_epi32(p->alpha_offset);
     const __m512i oo = _mm512_set1_epi32(p->out_offset);
@@ -319,7 +288,7 @@ __attribute__((target("avx512vbmi"))) static void prelu_vbmi(const arv_q_prelu *
             xo);
         /* entry u is input (int8)u: lanes 128.. wrap to -128.. */
         const __m512i xv = _mm512_sub_epi32(v, _mm512_set1_epi32(j >= 128 ? 256 : 0));
-        st8(pos + j, 0xFFFF, _mm512_add_epi32(mbm(xv, &r1), oo), lo, hi);
+        st8(pos + j, 0xFFFF, _mm512_add_epi32(arv_rq16_apply(xv, &r1), oo), lo, hi);
     }
     const __m512i t0 = _mm512_loadu_si512(pos), t1 = _mm512_loadu_si512(pos + 64);
     const __m512i t2 = _mm512_loadu_si512(pos + 128), t3 = _mm512_loadu_si512(pos + 192);
@@ -421,7 +390,7 @@ static void prelu(const arv_q_prelu *p, const arv_bcast4 *s, const int8_t *x,
         }
         return;
     }
-    const rqv r1 = rqv_make(p->mult1, p->shift1), r2 = rqv_make(p->mult2, p->shift2);
+    const arv_rq16 r1 = arv_rq16_make(p->mult1, p->shift1), r2 = arv_rq16_make(p->mult2, p->shift2);
     const __m512i xo = _mm512_set1_epi32(p->in_offset), ao = _mm512_set1_epi32(p->alpha_offset);
     const __m512i oo = _mm512_set1_epi32(p->out_offset);
     const __m512i lo = _mm512_set1_epi32(-128), hi = _mm512_set1_epi32(127);
