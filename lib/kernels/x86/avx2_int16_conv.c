@@ -253,7 +253,97 @@ static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int
     }
 }
 
-/* AVX2 has no 64-bit multiply for the 48-bit sums: the scalar requant. */
+/* AVX2 lacks 64-bit min/max: cmpgt picks the lanes to replace. */
+static inline __m256i max64(__m256i a, __m256i b)
+{
+    return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(b, a));
+}
+
+static inline __m256i min64(__m256i a, __m256i b)
+{
+    return _mm256_blendv_epi8(a, b, _mm256_cmpgt_epi64(a, b));
+}
+
+/* arv_q16_mul_by_mult64 and the clamp on 4 int64 lanes of prepared terms.
+ * x is clamped to [-2^47, 2^47) and |red| <= 2^15, so x splits into a
+ * signed high part x >> 24 (bits 24..55 of x read as int32: bits 48..55
+ * copy the sign, so the logical shift suffices) and a low part below
+ * 2^24, both inside vpmuldq's signed 32-bit inputs; the two products
+ * recombine into x * red exactly. The rounding shift must be arithmetic:
+ * flipping negative values to their complement, shifting logically and
+ * flipping back floors exactly like >>. */
+static inline __m256i rq4(__m256i x, __m256i red, __m256i rnd, __m256i total, __m256i lo,
+                          __m256i hi)
+{
+    const __m256i lim_lo = _mm256_set1_epi64x(-((int64_t)1 << 47));
+    const __m256i lim_hi = _mm256_set1_epi64x(((int64_t)1 << 47) - 1);
+    x = min64(max64(x, lim_lo), lim_hi);
+    const __m256i xh = _mm256_srli_epi64(x, 24);
+    const __m256i xl = _mm256_and_si256(x, _mm256_set1_epi64x(0xFFFFFF));
+    __m256i v = _mm256_add_epi64(_mm256_slli_epi64(_mm256_mul_epi32(xh, red), 24),
+                                 _mm256_mul_epi32(xl, red));
+    v = _mm256_add_epi64(v, rnd);
+    const __m256i neg = _mm256_cmpgt_epi64(_mm256_setzero_si256(), v);
+    __m256i r = _mm256_xor_si256(_mm256_srlv_epi64(_mm256_xor_si256(v, neg), total), neg);
+    return min64(max64(r, lo), hi);
+}
+
+/* The low int32 of each int64 lane of a and b (values inside the int16
+ * activation range), packed to 8 int16 in lane order. */
+static inline __m128i narrow8(__m256i a, __m256i b)
+{
+    const __m256i idx = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    const __m128i a32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(a, idx));
+    const __m128i b32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(b, idx));
+    return _mm_packs_epi32(a32, b32);
+}
+
+/* requant on int32 sums with the per-channel terms prepared, 8 channels
+ * a step; the tail loads masked (the terms past n are not prepared) and
+ * stores through a buffer, writing nothing past n. */
+static void requant32(const int32_t *acc, const arv_q16_rq *p, int n, int16_t *out)
+{
+    const __m256i lo = _mm256_set1_epi64x(p->act_min), hi = _mm256_set1_epi64x(p->act_max);
+    int j = 0;
+    for (; j + 8 <= n; j += 8) {
+        const __m128i a0 = _mm_loadu_si128((const __m128i *)(acc + j));
+        const __m128i a1 = _mm_loadu_si128((const __m128i *)(acc + j + 4));
+        const __m256i x0 = _mm256_add_epi64(_mm256_cvtepi32_epi64(a0),
+                                            _mm256_loadu_si256((const __m256i *)(p->bias + j)));
+        const __m256i x1 = _mm256_add_epi64(
+            _mm256_cvtepi32_epi64(a1), _mm256_loadu_si256((const __m256i *)(p->bias + j + 4)));
+        const __m256i r0 = rq4(x0, _mm256_loadu_si256((const __m256i *)(p->red + j)),
+                               _mm256_loadu_si256((const __m256i *)(p->rnd + j)),
+                               _mm256_loadu_si256((const __m256i *)(p->total + j)), lo, hi);
+        const __m256i r1 = rq4(x1, _mm256_loadu_si256((const __m256i *)(p->red + j + 4)),
+                               _mm256_loadu_si256((const __m256i *)(p->rnd + j + 4)),
+                               _mm256_loadu_si256((const __m256i *)(p->total + j + 4)), lo, hi);
+        _mm_storeu_si128((__m128i *)(out + j), narrow8(r0, r1));
+    }
+    if (j < n) {
+        const int rem = n - j;
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i m32 = _mm256_cmpgt_epi32(_mm256_set1_epi32(rem), lane);
+        const __m256i lane64 = _mm256_setr_epi64x(0, 1, 2, 3);
+        const __m256i m0 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), lane64);
+        const __m256i m1 = _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem - 4), lane64);
+        const __m256i a = _mm256_maskload_epi32(acc + j, m32);
+#define LD(arr, off, m) _mm256_maskload_epi64((const long long *)(p->arr + j + (off)), m)
+        const __m256i x0 = _mm256_add_epi64(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(a)),
+                                            LD(bias, 0, m0));
+        const __m256i x1 = _mm256_add_epi64(
+            _mm256_cvtepi32_epi64(_mm256_extracti128_si256(a, 1)), LD(bias, 4, m1));
+        const __m256i r0 = rq4(x0, LD(red, 0, m0), LD(rnd, 0, m0), LD(total, 0, m0), lo, hi);
+        const __m256i r1 = rq4(x1, LD(red, 4, m1), LD(rnd, 4, m1), LD(total, 4, m1), lo, hi);
+#undef LD
+        int16_t buf[8];
+        _mm_storeu_si128((__m128i *)buf, narrow8(r0, r1));
+        memcpy(out + j, buf, (size_t)rem * sizeof *buf);
+    }
+}
+
+/* requant (int64 sums) stays scalar: it runs only for long K and
+ * non-1x1 convs, where the dot dominates. */
 const arv_q16_loops arv_q16_loops_avx2 = {
-    .dot = dot, .dw = dw, .requant = arv_q16_requant_c, .pw = pw,
+    .dot = dot, .dw = dw, .requant = arv_q16_requant_c, .pw = pw, .requant32 = requant32,
     .quantize = arv_q16_quantize_avx2, .requantize = arv_q16_requantize_avx2};
