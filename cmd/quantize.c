@@ -15,6 +15,7 @@
 #include "arv.h"
 #include "cmd.h"
 #include "io/npy.h"
+#include "media/exif.h"
 #include "media/image_io.h"
 #include "media/inputs.h"
 #include "quant/quant.h"
@@ -54,6 +55,10 @@ static void usage(FILE *fp)
             "                           task: off for segment, depthwise for pose-detector,\n"
             "                           all for the others)\n"
             "      --per-tensor         one weight scale per tensor instead of per channel\n"
+            "      --mirror, --no-mirror\n"
+            "                           calibrate on each image and its left-right mirror\n"
+            "                           (twice the statistics for the ranges and GPTQ;\n"
+            "                           default per task)\n"
             "      --weights METHOD     weight rounding: gptq (each rounding error spread over\n"
             "                           the weights not yet rounded, by how their calibration\n"
             "                           inputs correlate; a statistics pass) or nearest\n"
@@ -96,6 +101,7 @@ typedef struct pass_ctx {
     const char *dump_dir;
     int n_dumped;
     const arv_tensor *in;
+    int mirror;   /* each image also mirrored left-right */
 } pass_ctx;
 
 static int use_input(void *user, float *tensor, char *err)
@@ -130,6 +136,12 @@ static int calib_pass(arv_qtask *qt, pass_ctx *pc, float *dst, const arv_input_l
             continue;
         }
         int n = arv_qtask_each(qt, &im, dst, use_input, pc, err);
+        if (n >= 0 && pc->mirror) {
+            int nm = arv_image_orient(&im, 2) == 0
+                         ? arv_qtask_each(qt, &im, dst, use_input, pc, err)
+                         : (snprintf(err, ARV_ERR_LEN, "out of memory mirroring"), -1);
+            n = nm < 0 ? nm : n + nm;
+        }
         arv_image_free(&im);
         if (n < 0) {
             if (report)
@@ -233,6 +245,8 @@ static int run(int argc, char **argv)
         {"report-layers", no_argument, NULL, 'L'},
         {"report-sensitivity", no_argument, NULL, 'S'},
         {"report-noise", required_argument, NULL, 'O'},
+        {"mirror", no_argument, NULL, 'U'},
+        {"no-mirror", no_argument, NULL, 'u'},
         {"float-tensor", required_argument, NULL, 'F'},
         {"int16", required_argument, NULL, 'I'},
         {"int16-small", required_argument, NULL, 'J'},
@@ -251,6 +265,7 @@ static int run(int argc, char **argv)
     float report_noise = 0.0f;
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
     int gptq = -1;     /* -1 task default */
+    int mirror = -1;   /* -1 task default */
     int int16_hw = -1; /* -1 task default */
     double percentile = 0.0;
     opterr = 0;
@@ -264,6 +279,8 @@ static int run(int argc, char **argv)
             break;
         case 't': task = optarg; break;
         case 'P': per_tensor = 1; break;
+        case 'U': mirror = 1; break;
+        case 'u': mirror = 0; break;
         case 'W':
             if (strcmp(optarg, "gptq") == 0)
                 gptq = 1;
@@ -429,7 +446,8 @@ static int run(int argc, char **argv)
         mkdir(dump, 0777);
         arv_tensor tin = *arv_model_input(m, 0);
         float *buf = malloc(arv_tensor_elems(&tin) * sizeof(float));
-        pass_ctx pc = {.dump_dir = dump, .in = arv_model_input(m, 0)};
+        pass_ctx pc = {.dump_dir = dump, .in = arv_model_input(m, 0),
+                       .mirror = mirror < 0 ? def->mirror : mirror};
         int failed = buf ? calib_pass(qt, &pc, buf, &list, 1, NULL) : list.n;
         free(buf);
         printf("%s: %d input(s) written\n", dump, pc.n_dumped);
@@ -445,7 +463,7 @@ static int run(int argc, char **argv)
         ranges = def->ranges;
         percentile = def->percentile;
     }
-    pass_ctx pc = {.cb = cb};
+    pass_ctx pc = {.cb = cb, .mirror = mirror < 0 ? def->mirror : mirror};
     float *dst = arv_calib_input(cb, 0)->data;
     int skipped = 0;
     int failed = calib_pass(qt, &pc, dst, &list, 1, &skipped);

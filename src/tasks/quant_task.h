@@ -35,6 +35,7 @@ typedef struct arv_qtask_defaults {
     int float_heads;                /* ops computing the outputs in float (quant.h) */
     int equalize;                   /* cross-layer equalization (quant.h) */
     int gptq;                       /* GPTQ weight rounding (quant.h) */
+    int mirror;                     /* calibrate on mirrored images too */
     const char *const *keep_float;  /* op types or output tensor names */
     int n_keep_float;
     const char *const *float_tensors;   /* activations kept in float (quant.h) */

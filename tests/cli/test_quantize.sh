@@ -76,6 +76,16 @@ expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report x.jpg --report
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-layers && expect_one_line_error "--report"
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --report-sensitivity && expect_one_line_error "--report"
 
+# --mirror: every image calibrates twice (itself and its mirror), so twice
+# the inputs and another model; --no-mirror is the segment default
+expect_rc 0 "$ARV" quantize "$M" -o "$T/m0.tflite" "$IMG" -q --no-mirror
+n0=$(sed -n 's/.*calibrated on \([0-9]*\) input.*/\1/p' "$T/out")
+expect_rc 0 "$ARV" quantize "$M" -o "$T/m1.tflite" "$IMG" -q --mirror
+n1=$(sed -n 's/.*calibrated on \([0-9]*\) input.*/\1/p' "$T/out")
+expect "--mirror calibrates on twice the inputs ($n0 -> $n1)" test "${n1:-0}" -eq $((2 * ${n0:-0})) -a "${n0:-0}" -gt 0
+expect "--mirror changes the model" sh -c "! cmp -s '$T/m0.tflite' '$T/m1.tflite'"
+expect "--no-mirror is the segment default" cmp -s "$T/m0.tflite" "$T/q.tflite"
+
 # --float-tensor: that activation stays float (its writer and readers float)
 expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q
 nf0=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
