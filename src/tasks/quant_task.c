@@ -124,6 +124,7 @@ static const char *const names[ARV_QTASK_N] = {"segment", "pose-detector", "pose
  *     hand_landmark_lite  0.65 -> 0.45 % / 0.95 -> 0.93 %
  *     pose_landmark_full  1.31 -> 1.23 % / 1.41 -> 1.26 %
  *     pose_landmark_lite  1.52 -> 1.52 % / 1.93 -> 1.76 %
+ *     pose_landmark_heavy 2.60 -> 2.82 % (visible landmarks 1.58 -> 1.50 %)
  *   Not for the other tasks (with JPEG-written mirrors, larger sets):
  *   selfie 0.891 -> 0.854, landscape 0.870 -> 0.879, pose detector 0.877
  *   -> 0.889, palm full 0.682 -> 0.665: noise or worse.
