@@ -418,6 +418,9 @@ extern const arv_q16_loops arv_q16_loops_c;
  * else the bytes pack fills; conv2d_packed_with then computes rows
  * [row_begin, row_end) exactly as arv_q16_conv2d_with. */
 size_t arv_q16_pw_packed_size(const arv_conv_geom *g);
+/* Whether the packed path beats the dots for this geometry (the
+ * interpreter packs, and the op runs packed, only then). */
+int arv_q16_pw_packed_pays(const arv_conv_geom *g);
 void arv_q16_pw_pack(const arv_conv_geom *g, const int8_t *w, void *packed);
 void arv_q16_conv2d_packed_with(const arv_conv_geom *g, const arv_q16_conv *q,
                                 const int16_t *in, const void *packed, const int64_t *bias,

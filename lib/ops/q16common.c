@@ -176,10 +176,8 @@ void arv_q16_conv_eval(const arv_exec *x, const arv_node *n, const arv_conv_geom
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x->t[n->in[2]].data : NULL;
     j.out = x->t[n->out[0]].data;
     j.f = x->k8->q16 ? x->k8->q16 : &arv_q16_loops_c;
-    /* the packed weights are int16, twice the int8 ones the dots stream:
-     * under 8 pixels (2x2 maps) the dots read less and win */
-    const int64_t pixels = (int64_t)geo->batch * geo->out_h * geo->out_w;
-    j.packed = n->op == TFL_CONV_2D && pixels >= 8 ? arv_exec_packed(x, n) : NULL;
+    /* packed at creation only where it pays (arv_q16_pw_packed_pays) */
+    j.packed = n->op == TFL_CONV_2D ? arv_exec_packed(x, n) : NULL;
     const int rows = n->op == TFL_FULLY_CONNECTED ? geo->batch : geo->batch * geo->out_h;
     arv_exec_split(x, rows, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS), conv16_rows, &j);
 }

@@ -104,7 +104,7 @@ static arv_status pack_node_q16(arv_interp *it, int i, char *err)
     arv_conv_geom geo;
     arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0, &geo);
     const size_t bytes = arv_q16_pw_packed_size(&geo);
-    if (!bytes)
+    if (!bytes || !arv_q16_pw_packed_pays(&geo))
         return ARV_OK;
     /* int16 pairs padded to 16 channels: at most 2 * 2 * 16 = 64x the filter */
     const arv_status st = alloc_packed(it, i, bytes, 64, err);
