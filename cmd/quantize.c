@@ -52,8 +52,9 @@ static void usage(FILE *fp)
             "                           channels scaled up, the conv reading them scaled\n"
             "                           down; all: into depthwise and regular convs,\n"
             "                           depthwise: into depthwise convs only (default per\n"
-            "                           task: off for segment, depthwise for pose-detector,\n"
-            "                           all for the others)\n"
+            "                           task: off for segment but all for its square\n"
+            "                           model, depthwise for pose-detector, all for the\n"
+            "                           others)\n"
             "      --per-tensor         one weight scale per tensor instead of per channel\n"
             "      --mirror, --no-mirror\n"
             "                           calibrate on each image and its left-right mirror\n"
@@ -62,7 +63,8 @@ static void usage(FILE *fp)
             "      --weights METHOD     weight rounding: gptq (each rounding error spread over\n"
             "                           the weights not yet rounded, by how their calibration\n"
             "                           inputs correlate; a statistics pass) or nearest\n"
-            "                           (default per task)\n"
+            "                           (default per task; gptq for the square segment\n"
+            "                           model)\n"
             "      --report INPUT       held-back images: error of the int8 model against fp32\n"
             "                           per output (max abs, RMSE) and the task's metric\n"
             "                           (repeatable; needs int8 kernels in this build)\n"
@@ -417,7 +419,6 @@ static int run(int argc, char **argv)
         snprintf(tmp, sizeof tmp, "%s", model_arg);
         tid = arv_qtask_for_model(basename(tmp));
     }
-    const arv_qtask_defaults *def = arv_qtask_default(tid);
 
     char path[4096], err[ARV_ERR_LEN] = "";
     if (arv_find_model(model_arg, path, sizeof path) != 0) {
@@ -429,6 +430,7 @@ static int run(int argc, char **argv)
         cmd_error("quantize", "%s: %s", path, err);
         return EXIT_MODEL_IO;
     }
+    const arv_qtask_defaults *def = arv_qtask_default(tid, m);
     arv_qtask *qt = NULL;
     if (arv_qtask_new(tid, m, path, threads, &qt, err) != 0) {
         cmd_error("quantize", "%s: %s", path, err);

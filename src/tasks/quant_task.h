@@ -51,7 +51,9 @@ const char *arv_qtask_name(arv_qtask_id t);
 /* From a model file's name (selfie_segmentation*, pose_detection*, ...);
  * segment when nothing matches. */
 arv_qtask_id arv_qtask_for_model(const char *file_name);
-const arv_qtask_defaults *arv_qtask_default(arv_qtask_id t);
+/* The defaults for task t, refined by model m's shape where measured
+ * (m may be NULL: the task's own). */
+const arv_qtask_defaults *arv_qtask_default(arv_qtask_id t, const arv_model *m);
 
 typedef struct arv_qtask arv_qtask;
 

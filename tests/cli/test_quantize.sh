@@ -86,6 +86,19 @@ expect "--mirror calibrates on twice the inputs ($n0 -> $n1)" test "${n1:-0}" -e
 expect "--mirror changes the model" sh -c "! cmp -s '$T/m0.tflite' '$T/m1.tflite'"
 expect "--no-mirror is the segment default" cmp -s "$T/m0.tflite" "$T/q.tflite"
 
+# the square selfie model's own defaults (equalization into every conv and
+# GPTQ); the landscape model keeps the segment task's (neither)
+expect_rc 0 "$ARV" quantize "$M" -o "$T/d1.tflite" "$IMG" -q --equalize=all --weights gptq
+expect "equalize=all + gptq is the square segment default" cmp -s "$T/d1.tflite" "$T/q.tflite"
+L=models/selfie_segmentation_landscape.tflite
+if [ -f "$L" ]; then
+    expect_rc 0 "$ARV" quantize "$L" -o "$T/l0.tflite" "$IMG" -q
+    expect_rc 0 "$ARV" quantize "$L" -o "$T/l1.tflite" "$IMG" -q --no-equalize --weights nearest
+    expect "no equalization, nearest rounding: the landscape default" cmp -s "$T/l0.tflite" "$T/l1.tflite"
+    expect_rc 0 "$ARV" quantize "$L" -o "$T/l2.tflite" "$IMG" -q --equalize=all --weights gptq
+    expect "and not the square model's" sh -c "! cmp -s '$T/l0.tflite' '$T/l2.tflite'"
+fi
+
 # --float-tensor: that activation stays float (its writer and readers float)
 expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q
 nf0=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
