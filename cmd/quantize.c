@@ -60,6 +60,9 @@ static void usage(FILE *fp)
             "                           calibrate on each image and its left-right mirror\n"
             "                           (twice the statistics for the ranges and GPTQ;\n"
             "                           default per task)\n"
+            "      --jitter N           landmark tasks: N more calibration crops per\n"
+            "                           detected ROI, rotated, scaled and shifted as a\n"
+            "                           tracker's ROI moves (0-8; default per task)\n"
             "      --weights METHOD     weight rounding: gptq (each rounding error spread over\n"
             "                           the weights not yet rounded, by how their calibration\n"
             "                           inputs correlate; a statistics pass) or nearest\n"
@@ -249,6 +252,7 @@ static int run(int argc, char **argv)
         {"report-noise", required_argument, NULL, 'O'},
         {"mirror", no_argument, NULL, 'U'},
         {"no-mirror", no_argument, NULL, 'u'},
+        {"jitter", required_argument, NULL, 'j'},
         {"float-tensor", required_argument, NULL, 'F'},
         {"int16", required_argument, NULL, 'I'},
         {"int16-small", required_argument, NULL, 'J'},
@@ -268,6 +272,7 @@ static int run(int argc, char **argv)
     int ranges = -1;   /* -1 task default, else ARV_QRANGE_* */
     int gptq = -1;     /* -1 task default */
     int mirror = -1;   /* -1 task default */
+    int jitter = -1;   /* -1 task default */
     int int16_hw = -1; /* -1 task default */
     double percentile = 0.0;
     opterr = 0;
@@ -283,6 +288,17 @@ static int run(int argc, char **argv)
         case 'P': per_tensor = 1; break;
         case 'U': mirror = 1; break;
         case 'u': mirror = 0; break;
+        case 'j': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 0 || v > ARV_QTASK_MAX_JITTER) {
+                cmd_error("quantize", "--jitter wants a count from 0 to %d, not '%s'",
+                          ARV_QTASK_MAX_JITTER, optarg);
+                return EXIT_USAGE;
+            }
+            jitter = (int)v;
+            break;
+        }
         case 'W':
             if (strcmp(optarg, "gptq") == 0)
                 gptq = 1;
@@ -420,6 +436,11 @@ static int run(int argc, char **argv)
         tid = arv_qtask_for_model(basename(tmp));
     }
 
+    if (jitter > 0 && tid != ARV_QTASK_POSE_LANDMARK && tid != ARV_QTASK_HAND_LANDMARK) {
+        cmd_error("quantize", "--jitter: task '%s' has no detected ROI to move (pose-landmark "
+                  "and hand-landmark have)", arv_qtask_name(tid));
+        return EXIT_USAGE;
+    }
     char path[4096], err[ARV_ERR_LEN] = "";
     if (arv_find_model(model_arg, path, sizeof path) != 0) {
         cmd_error("quantize", "%s: no such file or model name", model_arg);
@@ -437,6 +458,7 @@ static int run(int argc, char **argv)
         arv_model_close(m);
         return EXIT_MODEL_IO;
     }
+    arv_qtask_set_jitter(qt, jitter < 0 ? def->jitter : jitter);
     arv_input_list list = {0}, rlist = {0};
     arv_calib *cb = NULL;
     int rc = EXIT_OK;

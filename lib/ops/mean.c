@@ -55,10 +55,13 @@ static arv_status prepare(arv_graph *g, arv_node *n, char *err)
         q->in_zp = gi->q_zp[0];
         q->out_scale = go->q_scale[0];
         q->out_zp = go->q_zp[0];
-        /* TFLite's optimized path: 4-D, keep_dims, exactly the axes {1, 2}. */
+        /* 4-D over exactly the axes {1, 2}: TFLite hands it to XNNPACK's
+         * global average pooling, with keep_dims or without (the output
+         * has the same layout). Its reference kernels take the optimized
+         * integer Mean with keep_dims, QuantizedMeanOrSum without. */
         const int32_t *ax = g->tensors[n->in[1]].const_data;
         size_t nax = arv_tensor_elems(T(n->in[1]));
-        q->mean_mode = n->p.keep_dims && in->ndim == 4 && nax == 2 &&
+        q->mean_mode = in->ndim == 4 && nax == 2 &&
                        ((ax[0] == 1 && ax[1] == 2) || (ax[0] == 2 && ax[1] == 1));
         if (q->mean_mode)
             arv_q8_mean_hw_prepare(q->in_scale, q->in_zp, q->out_scale, q->out_zp,
@@ -110,7 +113,7 @@ static void eval(const arv_exec *x, const arv_node *n)
     axes4(x_t(x, n->in[0]), x_t(x, n->in[1]), x_t(x, n->in[1])->data, reduce, in4);
     if (n->q8) {
         const arv_q8 *q = arv_q8_of(n);
-        if (q->mean_mode) {
+        if (q->mean_mode && (n->p.keep_dims || !x->q8_reference)) {
             mean8_job j = {q, {in4[0], in4[1], in4[2], in4[3]}, x->t[n->in[0]].data,
                            x->t[n->out[0]].data, x->q8_reference};
             arv_exec_split(x, in4[3],

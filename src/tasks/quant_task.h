@@ -36,6 +36,7 @@ typedef struct arv_qtask_defaults {
     int equalize;                   /* cross-layer equalization (quant.h) */
     int gptq;                       /* GPTQ weight rounding (quant.h) */
     int mirror;                     /* calibrate on mirrored images too */
+    int jitter;                     /* landmark tasks: extra crops per ROI */
     const char *const *keep_float;  /* op types or output tensor names */
     int n_keep_float;
     const char *const *float_tensors;   /* activations kept in float (quant.h) */
@@ -64,6 +65,12 @@ typedef struct arv_qtask arv_qtask;
 int arv_qtask_new(arv_qtask_id t, const arv_model *m, const char *path, int threads,
                   arv_qtask **out, char *err);
 void arv_qtask_free(arv_qtask *qt);
+
+/* Landmark tasks: each detected ROI also gives n more calibration crops,
+ * the ROI rotated, scaled and shifted a little (0..ARV_QTASK_MAX_JITTER;
+ * the report always scores the ROI itself). */
+#define ARV_QTASK_MAX_JITTER 8
+void arv_qtask_set_jitter(arv_qtask *qt, int n);
 
 /* Prepare the model inputs one image gives (one for whole-image tasks;
  * one per detection for landmark tasks, none when nothing is detected)

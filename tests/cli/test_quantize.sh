@@ -99,6 +99,22 @@ if [ -f "$L" ]; then
     expect "and not the square model's" sh -c "! cmp -s '$T/l0.tflite' '$T/l2.tflite'"
 fi
 
+# --jitter: each detected hand ROI calibrates as 1 + N crops (2 by default
+# for hand-landmark); other tasks have no ROI to move
+H=models/hand_landmark_lite.tflite
+HI=testdata/calib/hands/cvdoc_handSrc.jpg
+if [ -f "$H" ] && [ -f models/palm_detection_full.tflite ]; then
+    expect_rc 0 "$ARV" quantize "$H" -o "$T/j0.tflite" "$HI" -q --no-mirror --weights nearest --jitter 0
+    j0=$(sed -n 's/.*calibrated on \([0-9]*\) input.*/\1/p' "$T/out")
+    expect_rc 0 "$ARV" quantize "$H" -o "$T/jd.tflite" "$HI" -q --no-mirror --weights nearest
+    jd=$(sed -n 's/.*calibrated on \([0-9]*\) input.*/\1/p' "$T/out")
+    expect "--jitter 2 is the hand default: 3 crops per hand ($j0 -> $jd)" test "${jd:-0}" -eq $((3 * ${j0:-0})) -a "${j0:-0}" -gt 0
+    expect "--jitter changes the model" sh -c "! cmp -s '$T/j0.tflite' '$T/jd.tflite'"
+fi
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter 2 && expect_one_line_error "--jitter"
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter 9 && expect_one_line_error "--jitter"
+expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter x && expect_one_line_error "--jitter"
+
 # --float-tensor: that activation stays float (its writer and readers float)
 expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q
 nf0=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")
