@@ -72,6 +72,7 @@ static void usage(FILE *fp)
             "                           per output (max abs, RMSE) and the task's metric\n"
             "                           (repeatable; needs int8 kernels in this build)\n"
             "      --report-layers      with --report: the error of every quantized tensor too\n"
+            "                           (equalized ones divided back by their factors)\n"
             "      --report-sensitivity with --report: the task metric with each int8 tensor in\n"
             "                           turn kept in float (and the MACs that costs), best\n"
             "                           first; slow (one model per tensor)\n"
@@ -547,6 +548,14 @@ static int run(int argc, char **argv)
            rep.n_dequantize,
            used, list.n - failed - skipped);
     rc = failed ? EXIT_SOME_FAILED : EXIT_OK;
+    const char **rn = rep.n_eq ? malloc(sizeof *rn * (size_t)rep.n_eq) : NULL;
+    int *rc_n = rep.n_eq ? malloc(sizeof *rc_n * (size_t)rep.n_eq) : NULL;
+    const float **rk = rep.n_eq ? malloc(sizeof *rk * (size_t)rep.n_eq) : NULL;
+    if (rn && rc_n && rk) {
+        for (int i = 0; i < rep.n_eq; i++)
+            rn[i] = rep.eq[i].name, rc_n[i] = rep.eq[i].nc, rk[i] = rep.eq[i].k;
+        arv_qtask_set_rescaled(qt, rep.n_eq, rn, rc_n, rk);
+    }
     if (n_rep) {
         int r = arv_qtask_report(qt, out, &rlist, report_layers, threads, stdout, err);
         if (r < 0) {
@@ -564,6 +573,11 @@ static int run(int argc, char **argv)
                                                   n_ftens) != 0)
             rc = EXIT_MODEL_IO;
     }
+    arv_qtask_set_rescaled(qt, 0, NULL, NULL, NULL);
+    free(rn);
+    free(rc_n);
+    free(rk);
+    arv_quant_report_free(&rep);
 done:
     arv_calib_free(cb);
     arv_inputs_free(&list);

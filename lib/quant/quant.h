@@ -82,6 +82,14 @@ typedef struct arv_quant_opts {
     void *warn_user;
 } arv_quant_opts;
 
+/* An activation that cross-layer equalization rescaled: its channel c
+ * (channels last) holds k[c] times the float model's values. */
+typedef struct arv_quant_eq {
+    char *name;
+    int nc;
+    float *k;
+} arv_quant_eq;
+
 typedef struct arv_quant_report {
     int n_ops;            /* ops in the written model */
     int n_int8_ops;       /* ... computing in int8 */
@@ -89,7 +97,13 @@ typedef struct arv_quant_report {
     int n_float_ops;      /* ... kept in float */
     int n_quantize, n_dequantize;   /* conversion ops inserted */
     int n_equalized;      /* conv/depthwise pairs rescaled by equalization */
+    arv_quant_eq *eq;     /* the n_eq rescaled activations (to compare them
+                           * with the float model's); arv_quant_report_free */
+    int n_eq;
 } arv_quant_report;
+
+/* Frees rep's lists (not rep); a failed arv_quantize_model* leaves none. */
+void arv_quant_report_free(arv_quant_report *rep);
 
 /* The activation tensors that opt quantizes to int8 (model outputs and
  * tensors tied to others excluded): up to cap names (pointers into m) into

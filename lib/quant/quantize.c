@@ -865,6 +865,8 @@ static void equalize(qb *b)
     }
 }
 
+static int report_equalized(const qb *b, arv_quant_report *rep);
+
 static void tie(qb *b)
 {
 
@@ -1086,6 +1088,8 @@ arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
                                   const arv_quant_opts *opt, uint8_t **out, size_t *len,
                                   arv_quant_report *rep, char *err)
 {
+    if (rep)
+        memset(rep, 0, sizeof *rep);   /* nothing to free on failure */
     const arv_graph *g = &m->g;
     qb b = {.g = g, .cal = c, .opt = opt, .err = err};
     size_t nt = (size_t)g->n_tensors + 1;
@@ -1167,10 +1171,58 @@ arv_status arv_quantize_model_mem(const arv_model *m, const arv_calib *c,
              g->description[0] ? g->description : "model");
     s = arv_tflite_write(&ng, b.wq, NULL, out, len, err);
     b.rep.n_ops = b.nn;
-    if (rep)
+    if (rep && s == ARV_OK) {
         *rep = b.rep;
+        if (report_equalized(&b, rep) != 0) {
+            arv_quant_report_free(rep);
+            s = ARV_ERR_NOMEM;
+            snprintf(err, ARV_ERR_LEN, "out of memory");
+        }
+    }
     qb_free(&b);
     return s;
+}
+
+/* Copies of the equalization factors, for the report to undo. */
+static int report_equalized(const qb *b, arv_quant_report *rep)
+{
+    const arv_graph *g = b->g;
+    rep->eq = NULL;
+    rep->n_eq = 0;
+    int n = 0;
+    for (int t = 0; t < g->n_tensors; t++)
+        n += b->eqk[t] != NULL;
+    if (!n)
+        return 0;
+    rep->eq = calloc((size_t)n, sizeof *rep->eq);
+    if (!rep->eq)
+        return -1;
+    for (int t = 0; t < g->n_tensors; t++) {
+        if (!b->eqk[t])
+            continue;
+        const arv_tensor *tt = &g->tensors[t].t;
+        arv_quant_eq *e = &rep->eq[rep->n_eq++];
+        e->nc = tt->ndim > 0 ? tt->dims[tt->ndim - 1] : 1;
+        e->name = strdup(tt->name ? tt->name : "");
+        e->k = malloc(sizeof(float) * (size_t)e->nc);
+        if (!e->name || !e->k)
+            return -1;
+        memcpy(e->k, b->eqk[t], sizeof(float) * (size_t)e->nc);
+    }
+    return 0;
+}
+
+void arv_quant_report_free(arv_quant_report *rep)
+{
+    if (!rep)
+        return;
+    for (int i = 0; i < rep->n_eq; i++) {
+        free(rep->eq[i].name);
+        free(rep->eq[i].k);
+    }
+    free(rep->eq);
+    rep->eq = NULL;
+    rep->n_eq = 0;
 }
 
 int arv_quant_candidates(const arv_model *m, const arv_calib *c, const arv_quant_opts *opt,
@@ -1232,5 +1284,7 @@ arv_status arv_quantize_model(const arv_model *m, const arv_calib *c,
         return s;
     s = arv_write_bytes_atomic(path, p, n, err);
     free(p);
+    if (s != ARV_OK)
+        arv_quant_report_free(rep);
     return s;
 }

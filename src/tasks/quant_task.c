@@ -226,6 +226,10 @@ struct arv_qtask {
     arv_anchor *anchors;            /* report: detector anchors */
     int n_anchors;
     int jitter;                     /* landmark tasks: extra crops per ROI */
+    int n_resc;                     /* equalized activations (set_rescaled) */
+    const char *const *resc_names;
+    const int *resc_nc;
+    const float *const *resc_k;
 };
 
 static int want_size(arv_qtask_id t, int *W, int *H)
@@ -369,6 +373,15 @@ void arv_qtask_free(arv_qtask *q)
 }
 
 
+void arv_qtask_set_rescaled(arv_qtask *q, int n, const char *const *tensors, const int *nc,
+                            const float *const *k)
+{
+    q->n_resc = n > 0 ? n : 0;
+    q->resc_names = tensors;
+    q->resc_nc = nc;
+    q->resc_k = k;
+}
+
 void arv_qtask_set_jitter(arv_qtask *q, int n)
 {
     q->jitter = n < 0 ? 0 : n > ARV_QTASK_MAX_JITTER ? ARV_QTASK_MAX_JITTER : n;
@@ -465,6 +478,8 @@ typedef struct layer_err {
     size_t n;
     double se, ss, maxabs;   /* sum sq error, sum sq fp32, max abs error */
     int int8;          /* seen as an int8 tensor in the quantized model */
+    const float *k;    /* equalized: channel c holds k[c] times fp32 (nk channels) */
+    int nk;
 } layer_err;
 
 typedef struct rep_ctx {
@@ -508,6 +523,11 @@ static layer_err *layer_find(rep_ctx *r, const char *name, int add)
         r->oom = 1;
         return NULL;
     }
+    for (int i = 0; i < r->q->n_resc; i++)
+        if (strcmp(r->q->resc_names[i], name) == 0 && r->q->resc_nc[i] > 0) {
+            l->k = r->q->resc_k[i];
+            l->nk = r->q->resc_nc[i];
+        }
     r->nL++;
     return l;
 }
@@ -557,7 +577,10 @@ static void observe_q(void *user, int ti, const arv_tensor *t)
     l->int8 = 1;
     for (size_t i = 0; i < n; i++) {
         const double q = t->type == ARV_INT16 ? (double)p16[i] : (double)p[i];
-        double v = t->scale * (q - t->zero_point), d = v - l->ref[i];
+        double v = t->scale * (q - t->zero_point);
+        if (l->k)
+            v /= l->k[i % (size_t)l->nk];
+        const double d = v - l->ref[i];
         l->se += d * d;
         l->ss += (double)l->ref[i] * l->ref[i];
         if (fabs(d) > l->maxabs)

@@ -66,6 +66,13 @@ int arv_qtask_new(arv_qtask_id t, const arv_model *m, const char *path, int thre
                   arv_qtask **out, char *err);
 void arv_qtask_free(arv_qtask *qt);
 
+/* Activations the int8 model holds rescaled per channel (cross-layer
+ * equalization: channel c of tensors[i] is k[i][c] times the fp32 value, nc[i]
+ * channels, last dimension): --report-layers divides them back before
+ * comparing. The arrays must outlive the reports; n = 0 clears. */
+void arv_qtask_set_rescaled(arv_qtask *qt, int n, const char *const *tensors, const int *nc,
+                            const float *const *k);
+
 /* Landmark tasks: each detected ROI also gives n more calibration crops,
  * the ROI rotated, scaled and shifted a little (0..ARV_QTASK_MAX_JITTER;
  * the report always scores the ROI itself). */

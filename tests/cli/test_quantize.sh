@@ -115,6 +115,22 @@ expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter 2 && expect_on
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter 9 && expect_one_line_error "--jitter"
 expect_rc 2 "$ARV" quantize "$M" -o "$T/x.tflite" "$IMG" --jitter x && expect_one_line_error "--jitter"
 
+# --report-layers on an equalized tensor: its channels are divided back by
+# their equalization factors before the comparison, so the pose detector's
+# first conv output (equalized into the depthwise conv after it) scores
+# about as with --no-equalize (0.29 against 0.01 before the report knew)
+PD=models/pose_detection.tflite
+PI=testdata/calib/pose/cv_messi5.jpg
+if [ -f "$PD" ]; then
+    first_rel() { awk '/per tensor/ {on = 1; next} on && $1 ~ /^model_1\/model\/re_lu\/Relu6/ {print $(NF-1); exit}' "$T/out"; }
+    expect_rc 0 "$ARV" quantize "$PD" -o "$T/pd.tflite" "$PI" -q --report "$PI" --report-layers
+    e1=$(first_rel)
+    expect_rc 0 "$ARV" quantize "$PD" -o "$T/pd0.tflite" "$PI" -q --no-equalize --report "$PI" --report-layers
+    e0=$(first_rel)
+    expect "equalized tensor compared unscaled ($e1 vs $e0 without equalization)" \
+        awk -v a="${e1:-9}" -v b="${e0:-0}" 'BEGIN { exit !(b > 0 && a < 3 * b) }'
+fi
+
 # --float-tensor: that activation stays float (its writer and readers float)
 expect_rc 0 "$ARV" quantize "$M" -o "$T/ft.tflite" "$IMG" -q
 nf0=$(sed -n 's/.* \([0-9]*\) float,.*/\1/p' "$T/out")

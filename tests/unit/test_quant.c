@@ -217,6 +217,7 @@ static void int16_region(const arv_model *m, const arv_calib *c, const arv_quant
     ck_assert_msg(len == len2 && memcmp(p, p2, len) == 0, "int16: not deterministic");
     ck_assert_msg(r.n_int16_ops > 0 && r.n_int8_ops > 0, "int16 ops %d, int8 ops %d",
                   r.n_int16_ops, r.n_int8_ops);
+    arv_quant_report_free(&r);
     check_model(p, len, "int16 regions");
     arv_model *q;
     ck_assert_msg(arv_model_open_buffer(p, len, NULL, &q, err) == ARV_OK, "%s", err);
@@ -338,6 +339,31 @@ START_TEST(models)
         /* every model here has a conv feeding only a conv; palm_detection_lite's
          * depthwise convs share one zero bias, which must not stop them */
         ck_assert_msg(r2.n_equalized > 0, "%s: nothing equalized", MODELS[_i]);
+        /* the report lists every rescaled activation with factors >= 1
+         * (equalization only widens narrow channels), on an activation of
+         * the float model with that many channels */
+        ck_assert_msg(r2.n_eq > 0 && r2.n_eq <= r2.n_equalized, "%s: %d rescaled activations "
+                      "for %d pairs", MODELS[_i], r2.n_eq, r2.n_equalized);
+        int above = 0;
+        for (int e = 0; e < r2.n_eq; e++) {
+            const arv_quant_eq *q = &r2.eq[e];
+            int found = 0;
+            for (int t = 0; t < m->g.n_tensors && !found; t++) {
+                const arv_tensor *tt = &m->g.tensors[t].t;
+                found = tt->name && strcmp(tt->name, q->name) == 0 && tt->ndim > 0 &&
+                        tt->dims[tt->ndim - 1] == q->nc;
+            }
+            ck_assert_msg(found, "%s: rescaled '%s' (%d channels) not in the model", MODELS[_i],
+                          q->name, q->nc);
+            for (int k = 0; k < q->nc; k++) {
+                ck_assert_msg(q->k[k] >= 1.0f && q->k[k] <= 256.0f, "%s: %s k[%d] = %g",
+                              MODELS[_i], q->name, k, (double)q->k[k]);
+                above += q->k[k] > 1.0f;
+            }
+        }
+        ck_assert_msg(above > 0, "%s: no channel rescaled", MODELS[_i]);
+        arv_quant_report_free(&r2);
+        ck_assert_msg(r2.eq == NULL && r2.n_eq == 0, "report not cleared");
         check_model(a, la, MODELS[_i]);
         /* float tensors: a candidate kept in float is written as float only
          * (its producer and readers float, no QUANTIZE of it) */
@@ -356,6 +382,7 @@ START_TEST(models)
         ck_assert_msg(arv_quantize_model_mem(m, c, &o3, &f3, &l3, &r3, err) == ARV_OK, "%s", err);
         check_model(f3, l3, MODELS[_i]);
         ck_assert_msg(r3.n_float_ops > r2.n_float_ops, "%s: %s: no op went float", MODELS[_i], ft);
+        arv_quant_report_free(&r3);
         arv_model *m3;
         ck_assert_msg(arv_model_open_buffer(f3, l3, NULL, &m3, err) == ARV_OK, "%s", err);
         char qn[2048];
@@ -385,6 +412,7 @@ START_TEST(models)
     ck_assert_msg(arv_quantize_model_mem(m, c, &opt, &p2, &len2, NULL, err) == ARV_OK, "%s", err);
     ck_assert_msg(len == len2 && memcmp(p, p2, len) == 0, "%s: not deterministic", MODELS[_i]);
     printf("%s: %d int8 ops, %d float ops kept\n", MODELS[_i], rep.n_int8_ops, rep.n_float_ops);
+    arv_quant_report_free(&rep);
     check_model(p, len, MODELS[_i]);
     free(p);
     free(p2);
