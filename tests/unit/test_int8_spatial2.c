@@ -107,8 +107,10 @@ START_TEST(test_mean_hw_close_to_real_mean)
     kt_rng r;
     kt_seed(&r, 11);
     for (int it = 0; it < 200; it++) {
+        /* channels: below, at and above the 16-wide blocks, and past the
+         * 256-channel chunks of the pixel-major sums */
         int b = kt_int(&r, 1, 2), h = kt_int(&r, 1, 17), w = kt_int(&r, 1, 17),
-            c = kt_int(&r, 1, 9);
+            c = it % 4 == 0 ? kt_int(&r, 250, 600) : kt_int(&r, 1, 40);
         float is = kt_uniform(&r, 0.005f, 0.2f), os = kt_uniform(&r, 0.005f, 0.2f);
         int32_t iz = kt_int(&r, -128, 127), oz = kt_int(&r, -128, 127);
         size_t n = (size_t)b * h * w * c;
@@ -121,6 +123,18 @@ START_TEST(test_mean_hw_close_to_real_mean)
         arv_q8_mean_hw(b, h, w, c, mult, shift, bias, in, split, 0, cut);
         arv_q8_mean_hw(b, h, w, c, mult, shift, bias, in, split, cut, c);
         ck_assert(memcmp(out, split, (size_t)b * c) == 0);
+        /* the XNNPACK-arithmetic variant: exact int32 sums, then its
+         * float requantization */
+        const float fs = is / (os * (float)(h * w));
+        arv_q8_mean_hw_fp32(b, h, w, c, fs, iz, oz, in, split, 0, cut);
+        arv_q8_mean_hw_fp32(b, h, w, c, fs, iz, oz, in, split, cut, c);
+        for (int bb = 0; bb < b; bb++)
+            for (int ch = 0; ch < c; ch++) {
+                int32_t acc = 0;
+                for (int k = 0; k < h * w; k++)
+                    acc += in[((size_t)bb * h * w + (size_t)k) * c + (size_t)ch] - iz;
+                ck_assert_int_eq(split[bb * c + ch], arv_q_fp32_requant(acc, fs, oz, -128, 127));
+            }
         for (int bb = 0; bb < b; bb++)
             for (int ch = 0; ch < c; ch++) {
                 double sum = 0;
