@@ -408,8 +408,10 @@ static arv_roi jittered(const arv_roi *r0, int k)
     return r;
 }
 
-int arv_qtask_each(arv_qtask *q, const arv_image *rgb, float *dst,
-                   int (*use)(void *user, float *tensor, char *err), void *user, char *err)
+/* arv_qtask_each with nj moved crops per detected ROI (the report asks
+ * for none: it scores the crops the pipeline makes). */
+static int each_input(arv_qtask *q, int nj, const arv_image *rgb, float *dst,
+                      int (*use)(void *user, float *tensor, char *err), void *user, char *err)
 {
     int r = 0;
     switch (q->t) {
@@ -425,7 +427,6 @@ int arv_qtask_each(arv_qtask *q, const arv_image *rgb, float *dst,
         if (n == 0)
             return 0;
         arv_roi roi0 = arv_pose_roi_from_detection(&d[0], rgb->w, rgb->h);
-        int nj = q->jitter;
         for (int k = 0; k <= nj; k++) {
             arv_roi roi = jittered(&roi0, k);
             if (arv_pose_landmark_preprocess(rgb, &roi, dst, NULL) != 0) {
@@ -444,7 +445,6 @@ int arv_qtask_each(arv_qtask *q, const arv_image *rgb, float *dst,
             snprintf(err, ARV_ERR_LEN, "palm detection failed");
             return -1;
         }
-        int nj = q->jitter;
         for (int i = 0; i < n; i++) {
             arv_roi roi0 = arv_hand_roi_from_palm(&d[i], rgb->w, rgb->h);
             for (int k = 0; k <= nj; k++) {
@@ -466,6 +466,12 @@ int arv_qtask_each(arv_qtask *q, const arv_image *rgb, float *dst,
         return -1;
     }
     return use(user, dst, err) == 0 ? 1 : -1;
+}
+
+int arv_qtask_each(arv_qtask *q, const arv_image *rgb, float *dst,
+                   int (*use)(void *user, float *tensor, char *err), void *user, char *err)
+{
+    return each_input(q, q->jitter, rgb, dst, use, user, err);
 }
 
 /* ---- report ---- */
@@ -811,10 +817,7 @@ static int report(arv_qtask *q, const char *int8_path, float noise, const arv_in
             failed++;
             continue;
         }
-        int jit = q->jitter;
-        q->jitter = 0;   /* the report scores the crops the pipeline makes */
-        int n = arv_qtask_each(q, &im, dst, rep_use, &r, e);
-        q->jitter = jit;
+        int n = each_input(q, 0, &im, dst, rep_use, &r, e);
         arv_image_free(&im);
         if (n < 0) {
             if (strncmp(e, "int8: ", 6) == 0 || strncmp(e, "fp32: ", 6) == 0) {
