@@ -48,6 +48,11 @@ ARV_ALWAYS vf vmin(vf a, vf b) { return vbslq_f32(vcltq_f32(a, b), a, b); }
 ARV_ALWAYS vf vsel_ge(vf a, vf b, vf x, vf y) { return vbslq_f32(vcgeq_f32(a, b), x, y); }
 ARV_ALWAYS vf vabs(vf a) { return vabsq_f32(a); }
 ARV_ALWAYS float vhsum(vf a) { return vaddvq_f32(a); }
+/* The horizontal sums of four vectors into s[0..3], sharing the adds. */
+ARV_ALWAYS void vhsum4(vf a, vf b, vf c, vf d, float s[4])
+{
+    vst1q_f32(s, vpaddq_f32(vpaddq_f32(a, b), vpaddq_f32(c, d)));
+}
 ARV_ALWAYS vf vround(vf a) { return vrndnq_f32(a); }
 ARV_ALWAYS vf vexp2i(vf n)
 {

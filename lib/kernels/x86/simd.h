@@ -48,6 +48,18 @@ ARV_ALWAYS vf vsel_ge(vf a, vf b, vf x, vf y)
 }
 ARV_ALWAYS vf vabs(vf a) { return _mm512_abs_ps(a); }
 ARV_ALWAYS float vhsum(vf a) { return _mm512_reduce_add_ps(a); }
+/* The horizontal sums of four vectors into s[0..3], sharing the shuffles. */
+ARV_ALWAYS void vhsum4(vf a, vf b, vf c, vf d, float s[4])
+{
+#define ARV_HALVES(x) \
+    _mm256_add_ps(_mm512_castps512_ps256(x), \
+                  _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1)))
+    const __m256 ab = _mm256_hadd_ps(ARV_HALVES(a), ARV_HALVES(b));
+    const __m256 cd = _mm256_hadd_ps(ARV_HALVES(c), ARV_HALVES(d));
+#undef ARV_HALVES
+    const __m256 v = _mm256_hadd_ps(ab, cd);
+    _mm_storeu_ps(s, _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)));
+}
 ARV_ALWAYS vf vround(vf a)
 {
     return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -97,6 +109,11 @@ ARV_ALWAYS float vhsum(vf a)
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_movehdup_ps(s));
     return _mm_cvtss_f32(s);
+}
+ARV_ALWAYS void vhsum4(vf a, vf b, vf c, vf d, float s[4])
+{
+    const __m256 v = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+    _mm_storeu_ps(s, _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1)));
 }
 ARV_ALWAYS vf vround(vf a)
 {
