@@ -48,6 +48,11 @@ typedef struct arv_op_params {
     /* Leading zero padding taken over from a PAD the interpreter skips
      * (graph/pad_fold.c); 0 in the model's own graph. */
     int pad_add_top, pad_add_left;
+    /* A float CONV_2D that also runs the residual ADD reading its output
+     * (graph/residual_fuse.c): its in[3] is the ADD's other input, out[0]
+     * the ADD's output; res_act the ADD's activation, res_first whether
+     * the other input was the ADD's first. 0 in the model's own graph. */
+    int res_fused, res_act, res_first;
 } arv_op_params;
 
 struct arv_op_def;
@@ -102,7 +107,16 @@ int arv_graph_fuse_activations(arv_graph *g);
 /* On `nodes`, a copy of g's node list for one interpreter: folds each zero
  * PAD whose only reader is a float VALID CONV_2D / DEPTHWISE_CONV_2D into
  * that reader's padding. Readers that change get their input list from
- * in_store (3 ints per node). Returns how many PADs were folded. */
+ * in_store (ARV_IN_STORE ints per node). Returns how many PADs were folded. */
 int arv_graph_fold_pads(const arv_graph *g, arv_node *nodes, int *in_store);
+/* Room per node in an interpreter's in_store: a conv's input, filter, bias
+ * and a fused residual. */
+#define ARV_IN_STORE 4
+/* On an interpreter's node copy, after arv_graph_fold_pads: lets each float
+ * CONV_2D whose output only a same-shape float ADD reads run that ADD on
+ * its output rows while they are in cache (res_fused above). Returns how
+ * many ADDs were fused. */
+int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
+                             int *out_store);
 
 #endif

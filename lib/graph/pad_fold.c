@@ -63,7 +63,7 @@ int arv_graph_fold_pads(const arv_graph *g, arv_node *nodes, int *in_store)
         if ((c->op != TFL_CONV_2D && c->op != TFL_DEPTHWISE_CONV_2D) || c->q8 ||
             c->p.padding != TFL_PAD_VALID || c->n_in > 3 || c->in[0] != mid)
             continue;
-        int *in = in_store + 3 * r;
+        int *in = in_store + ARV_IN_STORE * r;
         for (int k = 0; k < c->n_in; k++)
             in[k] = c->in[k] == mid ? src : c->in[k];
         if (in[1] == src || (c->n_in > 2 && in[2] == src))

@@ -59,15 +59,46 @@ typedef struct conv_job {
     const float *in, *w, *bias;
     const void *packed;
     float *out;
+    /* A fused residual ADD (graph/residual_fuse.c): res, or NULL. */
+    const float *res;
+    int res_first;
+    float res_lo, res_hi;
 } conv_job;
 
-static void conv_rows(void *ctx, int b, int e)
+static void conv_kernel(const conv_job *j, int b, int e)
 {
-    const conv_job *j = ctx;
     if (j->packed)
         j->k->conv2d_packed(&j->geo, j->in, j->packed, j->out, b, e);
     else
         j->k->conv2d(&j->geo, j->in, j->w, j->bias, j->out, b, e);
+}
+
+/* Output rows per conv call when an ADD follows: ~64 KB of output, so the
+ * ADD re-reads it (and the residual rows next to it) from L1/L2. */
+#define RES_CHUNK_FLOATS 16384
+
+static void conv_rows(void *ctx, int b, int e)
+{
+    const conv_job *j = ctx;
+    if (!j->res) {
+        conv_kernel(j, b, e);
+        return;
+    }
+    const size_t row = (size_t)j->geo.out_w * (size_t)j->geo.out_c;
+    const int step = row >= RES_CHUNK_FLOATS ? 1 : (int)(RES_CHUNK_FLOATS / row);
+    for (int r0 = b; r0 < e; r0 += step) {
+        const int r1 = e - r0 < step ? e : r0 + step;
+        conv_kernel(j, r0, r1);
+        float *o = j->out + (size_t)r0 * row;
+        const float *res = j->res + (size_t)r0 * row;
+        const size_t n = (size_t)(r1 - r0) * row;
+        /* A flat slice: n elements, no broadcasting. */
+        arv_bcast4 s = {{1, 1, 1, (int)n}, {1, 1, 1, (int)n}, {1, 1, 1, (int)n}};
+        if (j->res_first)
+            j->k->binary(ARV_BIN_ADD, &s, res, o, j->res_lo, j->res_hi, o);
+        else
+            j->k->binary(ARV_BIN_ADD, &s, o, res, j->res_lo, j->res_hi, o);
+    }
 }
 
 static void eval8(const arv_exec *x, const arv_node *n)
@@ -96,6 +127,12 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
     j.packed = arv_exec_packed(x, n);
     j.out = x_f32(x, n->out[0]);
+    j.res = NULL;
+    if (n->p.res_fused) {
+        j.res = x_f32(x, n->in[3]);
+        j.res_first = n->p.res_first;
+        arv_act_range(n->p.res_act, &j.res_lo, &j.res_hi);
+    }
     const uint64_t row_macs = (uint64_t)j.geo.out_w * (uint64_t)j.geo.out_c * (uint64_t)j.geo.k_h *
                               (uint64_t)j.geo.k_w * (uint64_t)j.geo.in_c;
     arv_exec_split(x, j.geo.batch * j.geo.out_h, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS),

@@ -15,7 +15,7 @@
 struct arv_interp {
     const arv_model *m;
     /* What this interpreter executes: the model's graph with its own copy
-     * of the node list, which graph/pad_fold.c may edit. */
+     * of the node list, which graph/pad_fold.c and residual_fuse.c edit. */
     arv_graph g;
     arv_node *nodes;
     int *in_store;
@@ -38,20 +38,25 @@ struct arv_interp {
 };
 
 /* The graph an interpreter runs: m's, with its own copy of the node list
- * in which PADs are folded into convolutions (graph/pad_fold.c) unless every
- * tensor must be computed (an observer). */
+ * in which PADs are folded into convolutions (graph/pad_fold.c) and
+ * residual ADDs into the convs feeding them (graph/residual_fuse.c) unless
+ * every tensor must be computed (an observer). in_store holds the edited
+ * nodes' input lists, then one output index per node. */
 static arv_status exec_graph(const arv_model *m, int fold, arv_graph *g, arv_node **nodes,
                              int **in_store)
 {
+    const size_t slots = (size_t)m->g.n_nodes + 1;
     *g = m->g;
-    *nodes = malloc(((size_t)m->g.n_nodes + 1) * sizeof **nodes);
-    *in_store = malloc(((size_t)m->g.n_nodes + 1) * 3 * sizeof **in_store);
+    *nodes = malloc(slots * sizeof **nodes);
+    *in_store = malloc(slots * (ARV_IN_STORE + 1) * sizeof **in_store);
     if (!*nodes || !*in_store)
         return ARV_ERR_NOMEM;
     memcpy(*nodes, m->g.nodes, (size_t)m->g.n_nodes * sizeof **nodes);
     g->nodes = *nodes;
-    if (fold)
+    if (fold) {
         arv_graph_fold_pads(&m->g, *nodes, *in_store);
+        arv_graph_fuse_residuals(&m->g, *nodes, *in_store, *in_store + slots * ARV_IN_STORE);
+    }
     return ARV_OK;
 }
 
@@ -317,7 +322,7 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
         if (n->folded)
             continue;
         it->entries[e++] = (arv_profile_entry){
-            .node = n->model_index, .op_name = n->def->name,
+            .node = n->model_index, .op_name = n->p.res_fused ? "CONV_2D+ADD" : n->def->name,
             .output_name = g->tensors[n->out[0]].t.name,
             .kernel = n->q8 ? it->k8->name : it->k->name,
             .macs = n->macs, .ms = 0.0};

@@ -1,8 +1,11 @@
-/* test_pad_fold.c — the interpreter skips a zero PAD that only feeds a float
- * VALID convolution and lets the convolution pad (graph/pad_fold.c). On
- * every real model and every ISA: the PADs skipped are exactly those this
- * test finds by its own reading of the graph, and the outputs are the
- * ones the unfolded graph gives (an observer turns folding off). */
+/* test_exec_rewrites.c — the interpreter's edits of its node list: it skips
+ * a zero PAD that only feeds a float VALID convolution and lets the
+ * convolution pad (graph/pad_fold.c), and a float CONV_2D runs the residual
+ * ADD that alone reads its output (graph/residual_fuse.c). On every real
+ * model and every ISA: the PADs skipped and the ADDs fused are exactly
+ * those this test finds by its own reading of the graph, and the outputs
+ * are bit for bit the ones the unedited graph gives (an observer turns
+ * both off). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,42 @@ static int foldable_pads(const arv_graph *g)
     return n;
 }
 
+static int same_dims(const arv_tensor *a, const arv_tensor *b)
+{
+    return a->ndim == b->ndim && memcmp(a->dims, b->dims, sizeof(int) * (size_t)a->ndim) == 0;
+}
+
+/* Float ADDs without broadcasting with one input written by a float
+ * CONV_2D for this ADD alone, the other computed before that conv runs. */
+static int fusable_adds(const arv_graph *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *a = &g->nodes[i];
+        if (a->folded || a->op != TFL_ADD || a->q8)
+            continue;
+        const arv_tensor *out = &g->tensors[a->out[0]].t;
+        int ok = 0;
+        for (int side = 0; side < 2 && !ok; side++) {
+            const arv_gtensor *mid = &g->tensors[a->in[side]];
+            const arv_gtensor *res = &g->tensors[a->in[1 - side]];
+            if (out->type != ARV_FLOAT32 || mid->t.type != ARV_FLOAT32 ||
+                res->t.type != ARV_FLOAT32 || !same_dims(&mid->t, out) ||
+                !same_dims(&res->t, out) || mid->is_output || mid->producer < 0)
+                continue;
+            const arv_node *c = &g->nodes[mid->producer];
+            int readers = 0;
+            for (int j = 0; j < g->n_nodes; j++)
+                for (int k = 0; k < g->nodes[j].n_in; k++)
+                    readers += !g->nodes[j].folded && g->nodes[j].in[k] == a->in[side];
+            ok = readers == 1 && c->op == TFL_CONV_2D && !c->q8 &&
+                 res->producer < mid->producer;
+        }
+        n += ok;
+    }
+    return n;
+}
+
 static void fill(arv_interp *it)
 {
     for (int i = 0; i < arv_interp_num_inputs(it); i++) {
@@ -66,12 +105,16 @@ static void fill(arv_interp *it)
     }
 }
 
-static int check_model(const char *path, const char *isa)
+typedef struct counts {
+    int pads, adds;
+} counts;
+
+static counts check_model(const char *path, const char *isa)
 {
     arv_model *m;
     char err[ARV_ERR_LEN];
     ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s: %s", path, err);
-    const int expect = foldable_pads(&m->g);
+    const counts expect = {foldable_pads(&m->g), fusable_adds(&m->g)};
     arv_options fo = {.num_threads = 1, .isa = isa, .enable_profiling = 1};
     arv_options uo = fo;
     uo.observe = ignore;
@@ -83,9 +126,14 @@ static int check_model(const char *path, const char *isa)
     ck_assert_int_eq(arv_interp_invoke(f), ARV_OK);
     ck_assert_int_eq(arv_interp_invoke(u), ARV_OK);
     ck_assert_int_eq(arv_interp_profile(u)->count, arv_model_num_exec_ops(m));
-    ck_assert_msg(arv_interp_profile(f)->count == arv_model_num_exec_ops(m) - expect,
-                  "%s: %d ops ran, want %d - %d foldable PADs", path,
-                  arv_interp_profile(f)->count, arv_model_num_exec_ops(m), expect);
+    const arv_profile *fp = arv_interp_profile(f);
+    ck_assert_msg(fp->count == arv_model_num_exec_ops(m) - expect.pads - expect.adds,
+                  "%s: %d ops ran, want %d - %d foldable PADs - %d fusable ADDs", path,
+                  fp->count, arv_model_num_exec_ops(m), expect.pads, expect.adds);
+    int fused = 0;
+    for (int e = 0; e < fp->count; e++)
+        fused += strcmp(fp->entries[e].op_name, "CONV_2D+ADD") == 0;
+    ck_assert_int_eq(fused, expect.adds);
     for (int o = 0; o < arv_interp_num_outputs(f); o++) {
         const arv_tensor *a = arv_interp_output(f, o), *b = arv_interp_output(u, o);
         ck_assert_uint_eq(a->bytes, b->bytes);
@@ -106,29 +154,33 @@ static void check_all_isas(const char *path, void *user)
 {
     const char *isas[8];
     const int n_isas = arv_kernels_available(isas, 8);
-    int k = 0;
+    counts k = {0, 0};
     for (int s = 0; s < n_isas; s++)
         k = check_model(path, isas[s]);
-    printf("%-72s %d PADs folded\n", path, k);
-    *(int *)user += k;
+    printf("%-72s %d PADs folded, %d ADDs fused\n", path, k.pads, k.adds);
+    counts *total = user;
+    total->pads += k.pads;
+    total->adds += k.adds;
 }
 
-START_TEST(test_pad_fold_all_models)
+START_TEST(test_exec_rewrites_all_models)
 {
-    int folded = 0;
-    ck_assert_int_ge(tu_each_model(check_all_isas, &folded), 11);
+    counts total = {0, 0};
+    ck_assert_int_ge(tu_each_model(check_all_isas, &total), 11);
     /* pose_detection and the three pose landmark models pad by hand before
      * their stride-2 convolutions. */
-    ck_assert_int_ge(folded, 15);
+    ck_assert_int_ge(total.pads, 15);
+    /* Their inverted-bottleneck blocks end in conv + residual ADD. */
+    ck_assert_int_ge(total.adds, 50);
 }
 END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("pad_fold");
+    Suite *s = suite_create("exec_rewrites");
     TCase *tc = tcase_create("models");
     tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, test_pad_fold_all_models);
+    tcase_add_test(tc, test_exec_rewrites_all_models);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

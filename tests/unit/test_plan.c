@@ -78,7 +78,7 @@ static void check_model(const char *path, void *user)
     ck_assert_int_eq(arv_interp_new(m, &opt, &it, err), ARV_OK);
     ck_assert_int_eq(arv_interp_invoke(it), ARV_OK);
     const arv_profile *p = arv_interp_profile(it);
-    /* Skipped PADs (graph/pad_fold.c, test_pad_fold) do not run. */
+    /* Skipped PADs and fused ADDs (test_exec_rewrites) do not run. */
     ck_assert_int_le(p->count, arv_model_num_exec_ops(m));
     double total = 0;
     for (int i = 0; i < p->count; i++) {
