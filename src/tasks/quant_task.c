@@ -497,6 +497,8 @@ typedef struct rep_ctx {
     size_t cnt[MAX_OUT];
     double metric_sum, metric_min;
     int n_metric, n_inputs;
+    const char *cur_path;       /* the image being compared */
+    const char *worst_path;     /* the image that gave metric_min */
     double vis_sum, vis_max;    /* pose: visible landmarks only */
     int n_vis;
     double matched_sum, matched_min; /* detectors: fp32's best box against any int8 box */
@@ -770,8 +772,10 @@ static int rep_use(void *user, float *tensor, char *err)
     if (m < 0)
         return 0;   /* the fp32 model found nothing either: no metric */
     r->metric_sum += m;
-    if (r->n_metric == 0 || (q_is_iou(r->q->t) ? m < r->metric_min : m > r->metric_min))
+    if (r->n_metric == 0 || (q_is_iou(r->q->t) ? m < r->metric_min : m > r->metric_min)) {
         r->metric_min = m;
+        r->worst_path = r->cur_path;
+    }
     r->n_metric++;
     return 0;
 }
@@ -817,6 +821,7 @@ static int report(arv_qtask *q, const char *int8_path, float noise, const arv_in
             failed++;
             continue;
         }
+        r.cur_path = list->v[i].path;
         int n = each_input(q, 0, &im, dst, rep_use, &r, e);
         arv_image_free(&im);
         if (n < 0) {
@@ -857,9 +862,9 @@ static int report(arv_qtask *q, const char *int8_path, float noise, const arv_in
         static const char *const what[ARV_QTASK_N] = {
             "mask IoU (0.5)", "top-box IoU", "landmark error / box diagonal", "top-box IoU",
             "landmark error / box diagonal", "top-box IoU"};
-        fprintf(fp, "  %s: mean %.4f, %s %.4f (%d input(s))\n", what[q->t],
+        fprintf(fp, "  %s: mean %.4f, %s %.4f (%d input(s)); worst: %s\n", what[q->t],
                 r.metric_sum / r.n_metric, q_is_iou(q->t) ? "min" : "max", r.metric_min,
-                r.n_metric);
+                r.n_metric, r.worst_path ? r.worst_path : "?");
     }
     if (r.n_matched)
         fprintf(fp, "  fp32 top box against the compared model's box overlapping it most: "

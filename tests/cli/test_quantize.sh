@@ -55,6 +55,8 @@ if "$ARV" run "$T/q.tflite" --random-seed 1 -o "$T/run" >/dev/null 2>&1; then
     expect_rc 0 "$ARV" quantize "$M" -o "$T/r.tflite" -c testdata/calib/segment -q \
         --report testdata/seg/labelme_2011_000003.jpg --report-layers
     expect "report has the mask IoU" grep -q 'mask IoU (0.5): mean [0-9.]*' "$T/out"
+    expect "report names the worst input" \
+        grep -q 'mask IoU (0.5): .*; worst: testdata/seg/labelme_2011_000003.jpg$' "$T/out"
     expect "report has per-output errors" grep -q 'activation_10 ' "$T/out"
     expect "report has per-layer errors" grep -q 'h_swish ' "$T/out"
     # --report-noise: the fp32 model against itself with +-1 level of input
