@@ -30,7 +30,7 @@ static const cfg CFGS[] = {
 #define N_CFGS ((int)(sizeof CFGS / sizeof CFGS[0]))
 
 static const int IN_CHANS[] = {1, 3, 5, 8, 16, 17, 33, 64, 600};
-static const int OUT_CHANS[] = {1, 3, 5, 8, 15, 16, 17, 31, 32, 33, 48, 65};
+static const int OUT_CHANS[] = {1, 3, 5, 8, 15, 16, 17, 24, 31, 32, 33, 40, 48, 65};
 static const int DW_CHANS[] = {1, 3, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 48, 65};
 
 static const arv_kernel_table *tables[8];

@@ -71,6 +71,20 @@ ARV_ALWAYS vf vexp2i(vf n)
     return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(i, _mm512_set1_epi32(127)), 23));
 }
 
+/* Half vectors (8 lanes, with AVX-512VL masks) for panels whose valid
+ * columns fit in 8: on Zen 4 a 256-bit op takes half the pipe time of a
+ * 512-bit one, so a half-empty 512-bit panel would waste half its work. */
+#define ARV_SIMD_HALF 1
+typedef __m256 vh;
+typedef __mmask8 vhm;
+ARV_ALWAYS vhm vh_mask(int n) { return (vhm)((1u << n) - 1u); }
+ARV_ALWAYS vh vh_ld(const float *p) { return _mm256_loadu_ps(p); }
+ARV_ALWAYS vh vh_ld_m(const float *p, vhm m) { return _mm256_maskz_loadu_ps(m, p); }
+ARV_ALWAYS void vh_st_m(float *p, vh v, vhm m) { _mm256_mask_storeu_ps(p, m, v); }
+ARV_ALWAYS vh vh_set(float x) { return _mm256_set1_ps(x); }
+ARV_ALWAYS vh vh_muladd(vh a, vh b, vh acc) { return _mm256_add_ps(acc, _mm256_mul_ps(a, b)); }
+ARV_ALWAYS vh vh_clamp(vh x, vh lo, vh hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, x)); }
+
 #elif defined(ARV_SIMD_AVX2)
 
 #define VL 8
