@@ -117,8 +117,8 @@ typedef struct arv_options {
      * runs as stored; without one a zero PAD that only feeds a float VALID
      * convolution is skipped (the convolution pads instead), and a float
      * CONV_2D whose output only a residual ADD reads runs that ADD itself
-     * (the intermediate tensor is then never computed). Outputs are the
-     * same either way. */
+     * (and a PRELU alone reading the ADD's output; the intermediate
+     * tensors are then never computed). Outputs are the same either way. */
     void (*observe)(void *user, int tensor_index, const arv_tensor *t);
     void *observe_user;
     /* int8 models: 0 (default) rounds as TensorFlow Lite runs them by

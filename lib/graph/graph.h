@@ -53,6 +53,9 @@ typedef struct arv_op_params {
      * the ADD's output; res_act the ADD's activation, res_first whether
      * the other input was the ADD's first. 0 in the model's own graph. */
     int res_fused, res_act, res_first;
+    /* ... and then the PRELU that alone reads the ADD's output: in[4] its
+     * per-channel alpha, out[0] the PRELU's output. */
+    int res_prelu;
 } arv_op_params;
 
 struct arv_op_def;
@@ -109,13 +112,14 @@ int arv_graph_fuse_activations(arv_graph *g);
  * that reader's padding. Readers that change get their input list from
  * in_store (ARV_IN_STORE ints per node). Returns how many PADs were folded. */
 int arv_graph_fold_pads(const arv_graph *g, arv_node *nodes, int *in_store);
-/* Room per node in an interpreter's in_store: a conv's input, filter, bias
- * and a fused residual. */
-#define ARV_IN_STORE 4
+/* Room per node in an interpreter's in_store: a conv's input, filter, bias,
+ * a fused residual and a fused PRELU's alpha. */
+#define ARV_IN_STORE 5
 /* On an interpreter's node copy, after arv_graph_fold_pads: lets each float
  * CONV_2D whose output only a same-shape float ADD reads run that ADD on
- * its output rows while they are in cache (res_fused above). Returns how
- * many ADDs were fused. */
+ * its output rows while they are in cache (res_fused above), and a PRELU
+ * that alone reads that ADD's output too (res_prelu). Returns how many
+ * ops were fused (ADDs and PRELUs). */
 int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
                              int *out_store);
 

@@ -11,6 +11,9 @@
  * (its own bias and activation applied) before the ADD kernel, the same
  * one with the same operand order, reads them.
  *
+ * palm detection's blocks follow the ADD with a PRELU (per-channel alpha)
+ * that alone reads its output: that runs on the same rows as well.
+ *
  * Like pad_fold.c, the pass edits an interpreter's copy of the node list
  * and only when no observer asks for every tensor; the model's graph, which
  * the writer and the quantizer emit, keeps both ops. Float only: the int8
@@ -27,6 +30,37 @@ static int same_shape(const arv_tensor *a, const arv_tensor *b)
         if (a->dims[d] != b->dims[d])
             return 0;
     return 1;
+}
+
+/* The float PRELU that alone reads tensor ti (not a model output), with a
+ * constant alpha broadcast along the last dimension only; -1 if none. */
+static int lone_prelu(const arv_graph *g, const arv_node *nodes, int from, int ti)
+{
+    const arv_gtensor *t = &g->tensors[ti];
+    if (t->is_output || t->n_consumers != 1)
+        return -1;
+    for (int j = from; j < g->n_nodes; j++) {
+        const arv_node *n = &nodes[j];
+        int reads = 0;
+        for (int k = 0; k < n->n_in; k++)
+            reads |= n->in[k] == ti;
+        if (!reads)
+            continue;
+        if (n->folded || n->op != TFL_PRELU || n->q8 || n->n_in != 2 || n->n_out != 1 ||
+            n->in[0] != ti || n->in[1] == ti)
+            return -1;
+        const arv_gtensor *a = &g->tensors[n->in[1]];
+        const arv_tensor *o = &g->tensors[n->out[0]].t;
+        if (!a->const_data || a->t.type != ARV_FLOAT32 || o->type != ARV_FLOAT32 ||
+            !same_shape(o, &t->t) || a->t.ndim < 1 || o->ndim < 1 ||
+            a->t.dims[a->t.ndim - 1] != o->dims[o->ndim - 1])
+            return -1;
+        for (int d = 0; d < a->t.ndim - 1; d++)
+            if (a->t.dims[d] != 1)
+                return -1;
+        return j;
+    }
+    return -1;
 }
 
 int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
@@ -62,6 +96,7 @@ int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
             for (int k = 0; k < 3; k++)
                 in[k] = k < conv->n_in ? conv->in[k] : -1;
             in[3] = res;
+            in[4] = -1;
             conv->in = in;
             conv->n_in = 4;
             out_store[pi] = add->out[0];
@@ -71,6 +106,15 @@ int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
             conv->p.res_first = side == 1;
             add->folded = 4;   /* 4 = run by the conv that produces its input */
             fused++;
+            const int pr = lone_prelu(g, nodes, i + 1, add->out[0]);
+            if (pr >= 0) {
+                in[4] = nodes[pr].in[1];
+                conv->n_in = 5;
+                out_store[pi] = nodes[pr].out[0];
+                conv->p.res_prelu = 1;
+                nodes[pr].folded = 4;
+                fused++;
+            }
             break;
         }
     }

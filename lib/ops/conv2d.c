@@ -59,8 +59,9 @@ typedef struct conv_job {
     const float *in, *w, *bias;
     const void *packed;
     float *out;
-    /* A fused residual ADD (graph/residual_fuse.c): res, or NULL. */
-    const float *res;
+    /* A fused residual ADD (graph/residual_fuse.c): res, or NULL; then a
+     * fused PRELU's per-channel alpha, or NULL. */
+    const float *res, *alpha;
     int res_first;
     float res_lo, res_hi;
 } conv_job;
@@ -98,6 +99,12 @@ static void conv_rows(void *ctx, int b, int e)
             j->k->binary(ARV_BIN_ADD, &s, res, o, j->res_lo, j->res_hi, o);
         else
             j->k->binary(ARV_BIN_ADD, &s, o, res, j->res_lo, j->res_hi, o);
+        if (j->alpha) {
+            const int c = j->geo.out_c;
+            arv_bcast4 p = {{1, 1, (int)(n / (size_t)c), c}, {1, 1, (int)(n / (size_t)c), c},
+                            {1, 1, 1, c}};
+            j->k->prelu(&p, o, j->alpha, o);
+        }
     }
 }
 
@@ -127,7 +134,9 @@ static void eval(const arv_exec *x, const arv_node *n)
     j.bias = n->n_in > 2 && n->in[2] >= 0 ? x_f32(x, n->in[2]) : NULL;
     j.packed = arv_exec_packed(x, n);
     j.out = x_f32(x, n->out[0]);
-    j.res = NULL;
+    j.res = j.alpha = NULL;
+    if (n->p.res_prelu)
+        j.alpha = x_f32(x, n->in[4]);
     if (n->p.res_fused) {
         j.res = x_f32(x, n->in[3]);
         j.res_first = n->p.res_first;

@@ -322,7 +322,9 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
         if (n->folded)
             continue;
         it->entries[e++] = (arv_profile_entry){
-            .node = n->model_index, .op_name = n->p.res_fused ? "CONV_2D+ADD" : n->def->name,
+            .node = n->model_index, .op_name = n->p.res_prelu   ? "CONV_2D+ADD+PRELU"
+                                         : n->p.res_fused ? "CONV_2D+ADD"
+                                                          : n->def->name,
             .output_name = g->tensors[n->out[0]].t.name,
             .kernel = n->q8 ? it->k8->name : it->k->name,
             .macs = n->macs, .ms = 0.0};

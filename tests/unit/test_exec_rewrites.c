@@ -58,11 +58,44 @@ static int same_dims(const arv_tensor *a, const arv_tensor *b)
     return a->ndim == b->ndim && memcmp(a->dims, b->dims, sizeof(int) * (size_t)a->ndim) == 0;
 }
 
-/* Float ADDs without broadcasting with one input written by a float
- * CONV_2D for this ADD alone, the other computed before that conv runs. */
-static int fusable_adds(const arv_graph *g)
+static int readers_of(const arv_graph *g, int ti)
 {
     int n = 0;
+    for (int j = 0; j < g->n_nodes; j++)
+        for (int k = 0; k < g->nodes[j].n_in; k++)
+            n += !g->nodes[j].folded && g->nodes[j].in[k] == ti;
+    return n;
+}
+
+/* Whether the ADD's output goes only to a float PRELU as its input, with a
+ * constant alpha of one value per channel. */
+static int prelu_follows(const arv_graph *g, const arv_node *a)
+{
+    const int t = a->out[0];
+    if (g->tensors[t].is_output || readers_of(g, t) != 1)
+        return 0;
+    for (int j = 0; j < g->n_nodes; j++) {
+        const arv_node *p = &g->nodes[j];
+        if (p->folded || p->op != TFL_PRELU || p->in[0] != t || p->q8)
+            continue;
+        const arv_tensor *al = &g->tensors[p->in[1]].t;
+        const arv_tensor *o = &g->tensors[t].t;
+        size_t n = 1;
+        for (int d = 0; d < al->ndim; d++)
+            n *= (size_t)al->dims[d];
+        return g->tensors[p->in[1]].const_data && al->type == ARV_FLOAT32 &&
+               n == (size_t)o->dims[o->ndim - 1] && al->dims[al->ndim - 1] == (int)n;
+    }
+    return 0;
+}
+
+/* Float ADDs without broadcasting with one input written by a float
+ * CONV_2D for this ADD alone, the other computed before that conv runs;
+ * *prelus gets how many of them feed a PRELU the conv runs too. */
+static int fusable_adds(const arv_graph *g, int *prelus)
+{
+    int n = 0;
+    *prelus = 0;
     for (int i = 0; i < g->n_nodes; i++) {
         const arv_node *a = &g->nodes[i];
         if (a->folded || a->op != TFL_ADD || a->q8)
@@ -77,14 +110,11 @@ static int fusable_adds(const arv_graph *g)
                 !same_dims(&res->t, out) || mid->is_output || mid->producer < 0)
                 continue;
             const arv_node *c = &g->nodes[mid->producer];
-            int readers = 0;
-            for (int j = 0; j < g->n_nodes; j++)
-                for (int k = 0; k < g->nodes[j].n_in; k++)
-                    readers += !g->nodes[j].folded && g->nodes[j].in[k] == a->in[side];
-            ok = readers == 1 && c->op == TFL_CONV_2D && !c->q8 &&
+            ok = readers_of(g, a->in[side]) == 1 && c->op == TFL_CONV_2D && !c->q8 &&
                  res->producer < mid->producer;
         }
         n += ok;
+        *prelus += ok && prelu_follows(g, a);
     }
     return n;
 }
@@ -106,7 +136,7 @@ static void fill(arv_interp *it)
 }
 
 typedef struct counts {
-    int pads, adds;
+    int pads, adds, prelus;
 } counts;
 
 static counts check_model(const char *path, const char *isa)
@@ -114,7 +144,8 @@ static counts check_model(const char *path, const char *isa)
     arv_model *m;
     char err[ARV_ERR_LEN];
     ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s: %s", path, err);
-    const counts expect = {foldable_pads(&m->g), fusable_adds(&m->g)};
+    counts expect = {foldable_pads(&m->g), 0, 0};
+    expect.adds = fusable_adds(&m->g, &expect.prelus);
     arv_options fo = {.num_threads = 1, .isa = isa, .enable_profiling = 1};
     arv_options uo = fo;
     uo.observe = ignore;
@@ -127,13 +158,18 @@ static counts check_model(const char *path, const char *isa)
     ck_assert_int_eq(arv_interp_invoke(u), ARV_OK);
     ck_assert_int_eq(arv_interp_profile(u)->count, arv_model_num_exec_ops(m));
     const arv_profile *fp = arv_interp_profile(f);
-    ck_assert_msg(fp->count == arv_model_num_exec_ops(m) - expect.pads - expect.adds,
-                  "%s: %d ops ran, want %d - %d foldable PADs - %d fusable ADDs", path,
-                  fp->count, arv_model_num_exec_ops(m), expect.pads, expect.adds);
-    int fused = 0;
-    for (int e = 0; e < fp->count; e++)
-        fused += strcmp(fp->entries[e].op_name, "CONV_2D+ADD") == 0;
+    ck_assert_msg(fp->count == arv_model_num_exec_ops(m) - expect.pads - expect.adds -
+                                   expect.prelus,
+                  "%s: %d ops ran, want %d - %d foldable PADs - %d fusable ADDs - %d PRELUs",
+                  path, fp->count, arv_model_num_exec_ops(m), expect.pads, expect.adds,
+                  expect.prelus);
+    int fused = 0, with_prelu = 0;
+    for (int e = 0; e < fp->count; e++) {
+        fused += strncmp(fp->entries[e].op_name, "CONV_2D+ADD", 11) == 0;
+        with_prelu += strcmp(fp->entries[e].op_name, "CONV_2D+ADD+PRELU") == 0;
+    }
     ck_assert_int_eq(fused, expect.adds);
+    ck_assert_int_eq(with_prelu, expect.prelus);
     for (int o = 0; o < arv_interp_num_outputs(f); o++) {
         const arv_tensor *a = arv_interp_output(f, o), *b = arv_interp_output(u, o);
         ck_assert_uint_eq(a->bytes, b->bytes);
@@ -154,24 +190,28 @@ static void check_all_isas(const char *path, void *user)
 {
     const char *isas[8];
     const int n_isas = arv_kernels_available(isas, 8);
-    counts k = {0, 0};
+    counts k = {0, 0, 0};
     for (int s = 0; s < n_isas; s++)
         k = check_model(path, isas[s]);
-    printf("%-72s %d PADs folded, %d ADDs fused\n", path, k.pads, k.adds);
+    printf("%-72s %d PADs folded, %d ADDs fused (%d with their PRELU)\n", path, k.pads,
+           k.adds, k.prelus);
     counts *total = user;
     total->pads += k.pads;
     total->adds += k.adds;
+    total->prelus += k.prelus;
 }
 
 START_TEST(test_exec_rewrites_all_models)
 {
-    counts total = {0, 0};
+    counts total = {0, 0, 0};
     ck_assert_int_ge(tu_each_model(check_all_isas, &total), 11);
     /* pose_detection and the three pose landmark models pad by hand before
      * their stride-2 convolutions. */
     ck_assert_int_ge(total.pads, 15);
     /* Their inverted-bottleneck blocks end in conv + residual ADD. */
     ck_assert_int_ge(total.adds, 50);
+    /* The palm detectors' blocks end in conv + ADD + PRELU. */
+    ck_assert_int_ge(total.prelus, 20);
 }
 END_TEST
 
