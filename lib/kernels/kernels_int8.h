@@ -169,12 +169,21 @@ typedef struct arv_q16_rq {
 } arv_q16_rq;
 typedef void (*arv_q16_requant32_fn)(const int32_t *acc, const arv_q16_rq *p, int n,
                                      int16_t *out);
+/* dw_packed (NULL: none): rows [row_begin, row_end) of a 16x8
+ * DEPTHWISE_CONV_2D whose weights arv_q16_dw_pack packed, exactly as
+ * arv_q16_depthwise_with; returns 0 without writing when it cannot (a bias
+ * too large for its int32 sums), and the caller runs the unpacked loops. */
+typedef int (*arv_q16_dw_packed_fn)(const arv_conv_geom *g,
+                                    const struct arv_q16_conv *q, const int16_t *in,
+                                    const void *packed, const int64_t *bias, int16_t *out,
+                                    int row_begin, int row_end);
 typedef struct arv_q16_loops {
     arv_q16_dot_fn dot;
     arv_q16_dw_fn dw;
     arv_q16_requant_fn requant;
     arv_q16_pw_fn pw;
     arv_q16_requant32_fn requant32;
+    arv_q16_dw_packed_fn dw_packed;
     void (*quantize)(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
     void (*requantize)(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                        int shift, int32_t out_zp, int out_bits, void *out);
@@ -426,6 +435,18 @@ void arv_q16_conv2d_packed_with(const arv_conv_geom *g, const arv_q16_conv *q,
                                 const int16_t *in, const void *packed, const int64_t *bias,
                                 int16_t *out, int row_begin, int row_end,
                                 const arv_q16_loops *f);
+/* DEPTHWISE_CONV_2D weights (depth multiplier 1) packed once for the loops'
+ * dw_packed: taps t = ky * k_w + kx in pairs p = (2p, 2p + 1), the odd
+ * count's last pair with a zero second tap; channels in blocks of 32 (zero
+ * past in_c); per pair and block 64 int16, as vpunpck{l,h}wd interleaves
+ * two taps' inputs within each 128-bit lane: element
+ * (h * 32 + l * 8 + i * 2 + s) holds tap 2p + s of channel 8l + 4h + i
+ * (l < 4 lanes, h: low / high half, i < 4). AVX2's 16-channel halves read
+ * the same layout. packed_size is 0 where dw_packed does not apply. */
+#define ARV_Q16_DW_MAX_C 1024   /* the kernels' zero row for padded taps */
+#define ARV_Q16_DW_MAX_TAPS 64  /* int32 sums stay exact: 64 * 2^22 < 2^31 */
+size_t arv_q16_dw_packed_size(const arv_conv_geom *g);
+void arv_q16_dw_pack(const arv_conv_geom *g, const int8_t *w, void *packed);
 /* The terms of channels oc0 .. oc0 + n - 1 (n <= ARV_Q16_RQ_MAX). */
 void arv_q16_rq_prepare(const arv_q16_conv *q, const int64_t *bias, int oc0, int n,
                         arv_q16_rq *p);
@@ -444,6 +465,9 @@ void arv_q16_fully_connected_with(int batches, int in_dim, int out_dim, const ar
 #if defined(ARV_HAVE_X86_KERNELS)
 extern const arv_q16_loops arv_q16_loops_avx2;     /* avx2_int16_conv.c */
 extern const arv_q16_loops arv_q16_loops_avx512;   /* avx512_int16_conv.c (F/BW/VL/DQ) */
+int arv_q16_dw_packed_avx512(const arv_conv_geom *g, const struct arv_q16_conv *q,
+                             const int16_t *in, const void *packed, const int64_t *bias,
+                             int16_t *out, int row_begin, int row_end);
 void arv_q16_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
 void arv_q16_requantize_avx2(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                              int shift, int32_t out_zp, int out_bits, void *out);

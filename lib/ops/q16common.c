@@ -147,6 +147,7 @@ typedef struct conv16_job {
     int16_t *out;
     const arv_q16_loops *f;   /* the interpreter's ISA's inner loops */
     const void *packed;       /* 1x1 CONV_2D weights packed at creation, or NULL */
+    const void *packed_dw;    /* DEPTHWISE_CONV_2D weights in tap pairs, or NULL */
 } conv16_job;
 
 static void conv16_rows(void *ctx, int b, int e)
@@ -157,9 +158,11 @@ static void conv16_rows(void *ctx, int b, int e)
                                    j->f);
     else if (j->op == TFL_CONV_2D)
         arv_q16_conv2d_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
-    else if (j->op == TFL_DEPTHWISE_CONV_2D)
-        arv_q16_depthwise_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
-    else
+    else if (j->op == TFL_DEPTHWISE_CONV_2D) {
+        if (!j->packed_dw || !j->f->dw_packed ||
+            !j->f->dw_packed(&j->geo, j->q, j->in, j->packed_dw, j->bias, j->out, b, e))
+            arv_q16_depthwise_with(&j->geo, j->q, j->in, j->w, j->bias, j->out, b, e, j->f);
+    } else
         arv_q16_fully_connected_with(j->geo.batch, j->geo.in_c, j->geo.out_c, j->q, j->in,
                                      j->w, j->bias, j->out, b, e, j->f);
 }
@@ -178,6 +181,7 @@ void arv_q16_conv_eval(const arv_exec *x, const arv_node *n, const arv_conv_geom
     j.f = x->k8->q16 ? x->k8->q16 : &arv_q16_loops_c;
     /* packed at creation only where it pays (arv_q16_pw_packed_pays) */
     j.packed = n->op == TFL_CONV_2D ? arv_exec_packed(x, n) : NULL;
+    j.packed_dw = n->op == TFL_DEPTHWISE_CONV_2D ? arv_exec_packed(x, n) : NULL;
     const int rows = n->op == TFL_FULLY_CONNECTED ? geo->batch : geo->batch * geo->out_h;
     arv_exec_split(x, rows, arv_exec_min_items(row_macs, ARV_SPLIT_MIN_MACS), conv16_rows, &j);
 }

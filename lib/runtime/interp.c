@@ -99,14 +99,31 @@ static arv_status alloc_packed(arv_interp *it, int i, size_t bytes, size_t growt
 
 /* 16x8 1x1 CONV_2D with constant weights: packed once in the layout of the
  * q16 loops' pointwise kernel (the same for every table; the bias stays
- * with the node). */
+ * with the node); DEPTHWISE_CONV_2D in tap pairs where the table's loops
+ * have a packed depthwise kernel. */
 static arv_status pack_node_q16(arv_interp *it, int i, char *err)
 {
     const arv_graph *g = &it->g;
     const arv_node *n = &g->nodes[i];
-    if (n->op != TFL_CONV_2D || !g->tensors[n->in[1]].const_data)
+    if ((n->op != TFL_CONV_2D && n->op != TFL_DEPTHWISE_CONV_2D) ||
+        !g->tensors[n->in[1]].const_data)
         return ARV_OK;
     arv_conv_geom geo;
+    if (n->op == TFL_DEPTHWISE_CONV_2D) {
+        if (!it->k8->q16 || !it->k8->q16->dw_packed)
+            return ARV_OK;
+        arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 1,
+                           &geo);
+        const size_t bytes = arv_q16_dw_packed_size(&geo);
+        if (!bytes)
+            return ARV_OK;
+        /* int16 pairs, padded to 32 channels and an even tap count */
+        const arv_status st = alloc_packed(it, i, bytes, 64, err);
+        if (st != ARV_OK)
+            return st;
+        arv_q16_dw_pack(&geo, g->tensors[n->in[1]].const_data, it->packed[i]);
+        return ARV_OK;
+    }
     arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0, &geo);
     const size_t bytes = arv_q16_pw_packed_size(&geo);
     if (!bytes || !arv_q16_pw_packed_pays(&geo))

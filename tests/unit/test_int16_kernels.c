@@ -149,6 +149,68 @@ static void geom(const conv_case *c, int depthwise, int pad, arv_conv_geom *g)
     g->out_c = depthwise ? c->in_c * c->depth_mult : c->out_c;
 }
 
+/* The depthwise weights packed in tap pairs, as the interpreter does, for
+ * the variants with a packed kernel: with the case's bias (a bias past
+ * 2^30 makes the kernel decline and write nothing) and with the bias cut
+ * into the range the kernel takes, whole, in halves and row by row. */
+static void check_dw_packed(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                            const int8_t *w, const int64_t *bias, const int16_t *want,
+                            int16_t *got, size_t n_out, int fill, const variant *v, int nv)
+{
+    const size_t bytes = arv_q16_dw_packed_size(g);
+    ck_assert_msg(bytes > 0 || g->depth_mult != 1 || g->k_h * g->k_w > ARV_Q16_DW_MAX_TAPS ||
+                      g->in_c > ARV_Q16_DW_MAX_C,
+                  "depthwise %dx%d c%d not packed", g->k_h, g->k_w, g->in_c);
+    if (!bytes)
+        return;
+    void *packed = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    arv_q16_dw_pack(g, w, packed);
+    const int rows = g->batch * g->out_h;
+    int64_t *small = malloc(sizeof(int64_t) * (size_t)g->out_c);
+    int big = 0;
+    for (int c = 0; c < g->out_c; c++) {
+        const int64_t b = bias ? bias[c] : 0;
+        big |= b >= ((int64_t)1 << 30) || b <= -((int64_t)1 << 30);
+        small[c] = b % ((int64_t)1 << 30);
+    }
+    int16_t *want_small = make_out(n_out);
+    arv_q16_depthwise_ref(g, q, in, w, small, want_small, 0, rows);
+    for (int i = 0; i < nv; i++) {
+        if (!v[i].f->dw_packed)
+            continue;
+        for (int which = 0; which < 2; which++) {
+            const int64_t *b = which ? small : bias;
+            const int16_t *ref = which ? want_small : want;
+            for (int split = 0; split < 3; split++) {
+                for (size_t e = 0; e < n_out; e++)
+                    got[e] = 0x5A5A;
+                const int step = split == 0 ? rows : split == 1 ? (rows + 1) / 2 : 1;
+                int ran = 1;
+                for (int r0 = 0; r0 < rows; r0 += step)
+                    ran &= v[i].f->dw_packed(g, q, in, packed, b, got, r0,
+                                             r0 + step < rows ? r0 + step : rows);
+                if (!which && big) {
+                    ck_assert_msg(!ran, "packed depthwise %s took a bias past 2^30", v[i].name);
+                    for (size_t e = 0; e < n_out; e++)
+                        ck_assert_msg(got[e] == 0x5A5A, "declining packed depthwise wrote");
+                    continue;
+                }
+                ck_assert_msg(ran, "packed depthwise %s declined a small bias", v[i].name);
+                const long bad = first_diff(got, ref, n_out);
+                ck_assert_msg(bad < 0,
+                              "packed depthwise %s %dx%dx%dx%d k%dx%d s%d d%d c%d fill%d bias%d "
+                              "split%d: element %ld is %d, reference %d", v[i].name, g->batch,
+                              g->in_h, g->in_w, g->in_c, g->k_h, g->k_w, g->stride_h, g->dil_h,
+                              g->out_c, fill, which, split, bad, bad < 0 ? 0 : got[bad],
+                              bad < 0 ? 0 : ref[bad]);
+            }
+        }
+    }
+    free(want_small);
+    free(small);
+    free(packed);
+}
+
 /* One conv or depthwise case: every variant, whole and split, against the
  * reference. */
 static void check_conv_pad(const conv_case *c, int depthwise, int pad, uint64_t seed)
@@ -222,6 +284,8 @@ static void check_conv_pad(const conv_case *c, int depthwise, int pad, uint64_t 
         }
     }
     free(packed);
+    if (depthwise)
+        check_dw_packed(&g, &p.q, in, w, bias, want, got, n_out, c->fill, v, nv);
     /* the public entry points (portable loops) too */
     for (size_t e = 0; e < n_out; e++)
         got[e] = 0x5A5A;
@@ -285,6 +349,18 @@ static const conv_case dw_cases[] = {
     {1, 5, 5, 300, 0, 7, 1, 1, 1, 1, FILL_EXTREME_POS},   /* > 256 channels, 49 taps */
     {1, 5, 5, 7, 0, 3, 1, 1, 1, 2, FILL_RANDOM},          /* depth multiplier: reference */
     {1, 3, 3, 1, 0, 3, 1, 1, 1, 1, FILL_RANDOM},
+    /* pose_landmark_lite's int16 shapes, cut down, and the 32-channel blocks */
+    {1, 6, 7, 336, 0, 5, 1, 1, 1, 1, FILL_RANDOM},
+    {1, 7, 7, 336, 0, 5, 2, 1, 0, 1, FILL_RANDOM},
+    {1, 5, 4, 56, 0, 3, 1, 1, 1, 1, FILL_RANDOM},
+    {1, 5, 5, 16, 0, 3, 1, 1, 1, 1, FILL_RANDOM},
+    {1, 4, 6, 31, 0, 5, 1, 1, 1, 1, FILL_EXTREME_MIXED},
+    {2, 4, 3, 32, 0, 3, 2, 1, 1, 1, FILL_RANDOM},
+    {1, 3, 4, 33, 0, 3, 1, 1, 0, 1, FILL_RANDOM},
+    {1, 4, 4, 65, 0, 5, 1, 1, 1, 1, FILL_EXTREME_POS},
+    {1, 3, 3, 1024, 0, 3, 1, 1, 1, 1, FILL_RANDOM},   /* the packed kernels' widest */
+    {1, 3, 3, 1025, 0, 3, 1, 1, 1, 1, FILL_RANDOM},   /* past it: unpacked */
+    {1, 9, 9, 9, 0, 9, 1, 1, 1, 1, FILL_RANDOM},      /* 81 taps: reference */
 };
 
 START_TEST(conv_matches_reference)

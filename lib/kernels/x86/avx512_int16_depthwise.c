@@ -1,0 +1,139 @@
+/* avx512_int16_depthwise.c — the 16x8 DEPTHWISE_CONV_2D on AVX-512BW with
+ * weights packed in tap pairs (arv_q16_dw_pack): lanes are channels, and
+ * one vpmaddwd sums two taps of 16 channels, where the portable loops
+ * widen every product to int32 and multiply it alone.
+ *
+ * Exactness: a sum of at most ARV_Q16_DW_MAX_TAPS products of at most 2^22
+ * fits int32 with 2^30 to spare for the bias, so the requantization runs on
+ * int32 sums and 32x32->64-bit products (vpmuldq) instead of int64 sums,
+ * and gives arv_q16_mul_by_mult64's results: its clamp of the sum to
+ * +-2^47 cannot bite, and its int32 saturation lies outside the activation
+ * clamp. A bias beyond 2^30 (no real model has one) returns 0, and the
+ * caller runs the portable loops. */
+#include <immintrin.h>
+#include "kernels/kernels_int8.h"
+
+/* Padded taps read zeros (int16 activations have zero point 0). */
+static const int16_t zero_row[ARV_Q16_DW_MAX_C];
+
+#define BIAS_MAX ((int64_t)1 << 30)
+
+/* The requantization terms of 16 channels: even channels sit in the low
+ * halves of the 64-bit lanes (vpmuldq's operands), odd ones are shifted
+ * down into them. */
+typedef struct rq16 {
+    __m512i bias, red_e, red_o, tot_e, tot_o, rnd_e, rnd_o;
+} rq16;
+
+static int32_t reduced_mult(int32_t q)
+{
+    return q < 0x7FFF0000 ? (int32_t)(((int64_t)q + (1 << 15)) >> 16) : 0x7FFF;
+}
+
+static void rq16_prepare(const arv_q16_conv *q, const int64_t *bias, int c0, int C, rq16 *r)
+{
+    int32_t b[16], red[16];
+    int64_t te[8], to[8], re[8], ro[8];
+    for (int j = 0; j < 16; j++) {
+        const int c = c0 + j, in = c < C;
+        b[j] = in && bias ? (int32_t)bias[c] : 0;
+        red[j] = in ? reduced_mult(q->mult[c]) : 0;
+        const int total = in ? 15 - q->shift[c] : 15;
+        if (j % 2) {
+            to[j / 2] = total;
+            ro[j / 2] = (int64_t)1 << (total - 1);
+        } else {
+            te[j / 2] = total;
+            re[j / 2] = (int64_t)1 << (total - 1);
+        }
+    }
+    r->bias = _mm512_loadu_si512(b);
+    r->red_e = _mm512_loadu_si512(red);
+    r->red_o = _mm512_srli_epi64(r->red_e, 32);
+    r->tot_e = _mm512_loadu_si512(te);
+    r->tot_o = _mm512_loadu_si512(to);
+    r->rnd_e = _mm512_loadu_si512(re);
+    r->rnd_o = _mm512_loadu_si512(ro);
+}
+
+static inline __m512i scale64(__m512i x, __m512i red, __m512i rnd, __m512i tot, __m512i lo,
+                              __m512i hi)
+{
+    __m512i v = _mm512_add_epi64(_mm512_mul_epi32(x, red), rnd);
+    v = _mm512_srav_epi64(v, tot);
+    return _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
+}
+
+/* 16 int32 sums (channels in order) to 16 clamped int16 outputs. */
+static inline __m256i requant16(__m512i acc, const rq16 *r, __m512i lo, __m512i hi)
+{
+    const __m512i x = _mm512_add_epi32(acc, r->bias);
+    const __m512i e = scale64(x, r->red_e, r->rnd_e, r->tot_e, lo, hi);
+    const __m512i o = scale64(_mm512_srli_epi64(x, 32), r->red_o, r->rnd_o, r->tot_o, lo, hi);
+    return _mm512_cvtepi32_epi16(_mm512_mask_blend_epi32(0xAAAA, e, _mm512_slli_epi64(o, 32)));
+}
+
+int arv_q16_dw_packed_avx512(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+                             const void *packed, const int64_t *bias, int16_t *out,
+                             int row_begin, int row_end)
+{
+    const int C = g->in_c, T = g->k_h * g->k_w, P = (T + 1) / 2, NB = (C + 31) / 32;
+    if (g->depth_mult != 1 || C > ARV_Q16_DW_MAX_C || T > ARV_Q16_DW_MAX_TAPS)
+        return 0;
+    for (int c = 0; bias && c < C; c++)
+        if (bias[c] >= BIAS_MAX || bias[c] <= -BIAS_MAX)
+            return 0;
+    rq16 rq[ARV_Q16_DW_MAX_C / 16];
+    for (int k = 0; k < 2 * NB; k++)
+        rq16_prepare(q, bias, 16 * k, C, &rq[k]);
+    const __m512i lo = _mm512_set1_epi64(q->act_min), hi = _mm512_set1_epi64(q->act_max);
+    /* vpunpck{l,h}wd leave channels 8l + i (low) and 8l + 4 + i (high) in
+     * dword 4l + i; these put them back in order (bit 4: the high half). */
+    const __m512i idx0 = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
+    const __m512i idx1 =
+        _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
+    const int16_t *wp = packed;
+    const size_t pair_stride = (size_t)NB * 64;
+    const int16_t *taps[ARV_Q16_DW_MAX_TAPS + 1];
+    taps[T] = zero_row;   /* an odd count's last pair: its weights are zero */
+    for (int r = row_begin; r < row_end; r++) {
+        const int b = r / g->out_h, oy = r % g->out_h;
+        const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * C;
+        for (int ox = 0; ox < g->out_w; ox++) {
+            const int y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
+            for (int ky = 0, t = 0; ky < g->k_h; ky++) {
+                const int y = y0 + ky * g->dil_h;
+                for (int kx = 0; kx < g->k_w; kx++, t++) {
+                    const int x = x0 + kx * g->dil_w;
+                    taps[t] = y >= 0 && y < g->in_h && x >= 0 && x < g->in_w
+                                  ? in_b + ((size_t)y * g->in_w + x) * C
+                                  : zero_row;
+                }
+            }
+            int16_t *o = out + ((size_t)r * g->out_w + ox) * C;
+            for (int blk = 0; blk < NB; blk++) {
+                const int c0 = 32 * blk, rem = C - c0;
+                const __mmask32 m = rem >= 32 ? 0xFFFFFFFFu : (1u << rem) - 1;
+                const int16_t *w = wp + (size_t)blk * 64;
+                __m512i al = _mm512_setzero_si512(), ah = al;
+                for (int p = 0; p < P; p++, w += pair_stride) {
+                    const __m512i xa = _mm512_maskz_loadu_epi16(m, taps[2 * p] + c0);
+                    const __m512i xb = _mm512_maskz_loadu_epi16(m, taps[2 * p + 1] + c0);
+                    al = _mm512_add_epi32(al, _mm512_madd_epi16(_mm512_unpacklo_epi16(xa, xb),
+                                                                _mm512_loadu_si512(w)));
+                    ah = _mm512_add_epi32(ah, _mm512_madd_epi16(_mm512_unpackhi_epi16(xa, xb),
+                                                                _mm512_loadu_si512(w + 32)));
+                }
+                const __m256i v0 =
+                    requant16(_mm512_permutex2var_epi32(al, idx0, ah), &rq[2 * blk], lo, hi);
+                _mm256_mask_storeu_epi16(o + c0, (__mmask16)m, v0);
+                if (rem > 16) {
+                    const __m256i v1 = requant16(_mm512_permutex2var_epi32(al, idx1, ah),
+                                                 &rq[2 * blk + 1], lo, hi);
+                    _mm256_mask_storeu_epi16(o + c0 + 16, (__mmask16)(m >> 16), v1);
+                }
+            }
+        }
+    }
+    return 1;
+}
