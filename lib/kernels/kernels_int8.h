@@ -464,8 +464,8 @@ void arv_q16_fully_connected_with(int batches, int in_dim, int out_dim, const ar
                                   const arv_q16_loops *f);
 #if defined(ARV_HAVE_X86_KERNELS)
 extern const arv_q16_loops arv_q16_loops_avx2;     /* avx2_int16_conv.c */
-extern const arv_q16_loops arv_q16_loops_avx512;   /* avx512_int16_conv.c (F/BW/VL/DQ) */
-int arv_q16_dw_packed_avx512(const arv_conv_geom *g, const struct arv_q16_conv *q,
+extern const arv_q16_loops arv_q16_loops_avx512vnni;   /* avx512vnni_int16_conv.c (F/BW/VL/DQ/VNNI) */
+int arv_q16_dw_packed_avx512vnni(const arv_conv_geom *g, const struct arv_q16_conv *q,
                              const int16_t *in, const void *packed, const int64_t *bias,
                              int16_t *out, int row_begin, int row_end);
 void arv_q16_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, int16_t *out);

@@ -1308,5 +1308,5 @@ const arv_kernel_table_int8 arv_kernels_int8_avx512vnni = {
     /* conv/depthwise: ARV_QR_FP32 packed; ARV_QR_SINGLE packs as Q8_RAW
      * (generic arithmetic); MUL takes the generic path for both */
     .roundings = 1u << ARV_QR_SINGLE | 1u << ARV_QR_FP32 | 1u << ARV_QR_XNN_ADD,
-    .q16 = &arv_q16_loops_avx512,
+    .q16 = &arv_q16_loops_avx512vnni,
 };

@@ -1,6 +1,6 @@
-/* avx512_int16_depthwise.c — the 16x8 DEPTHWISE_CONV_2D on AVX-512BW with
+/* avx512vnni_int16_depthwise.c — the 16x8 DEPTHWISE_CONV_2D on AVX-512 VNNI with
  * weights packed in tap pairs (arv_q16_dw_pack): lanes are channels, and
- * one vpmaddwd sums two taps of 16 channels, where the portable loops
+ * one vpdpwssd adds two taps of 16 channels, where the portable loops
  * widen every product to int32 and multiply it alone.
  *
  * Exactness: a sum of at most ARV_Q16_DW_MAX_TAPS products of at most 2^22
@@ -73,7 +73,41 @@ static inline __m256i requant16(__m512i acc, const rq16 *r, __m512i lo, __m512i 
     return _mm512_cvtepi32_epi16(_mm512_mask_blend_epi32(0xAAAA, e, _mm512_slli_epi64(o, 32)));
 }
 
-int arv_q16_dw_packed_avx512(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
+/* The input row of each tap of output pixel (oy, ox); padding: zeros. */
+static inline void tap_rows(const arv_conv_geom *g, const int16_t *in_b, int oy, int ox,
+                            const int16_t **taps)
+{
+    const int y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
+    for (int ky = 0, t = 0; ky < g->k_h; ky++) {
+        const int y = y0 + ky * g->dil_h;
+        for (int kx = 0; kx < g->k_w; kx++, t++) {
+            const int x = x0 + kx * g->dil_w;
+            taps[t] = y >= 0 && y < g->in_h && x >= 0 && x < g->in_w
+                          ? in_b + ((size_t)y * g->in_w + x) * g->in_c
+                          : zero_row;
+        }
+    }
+}
+
+/* The sums of one pixel's 32-channel block (vpunpck{l,h}wd order) put back
+ * in channel order, requantized and stored (rem: channels left from c0). */
+static inline void store32(__m512i al, __m512i ah, const rq16 *rq, __m512i lo, __m512i hi,
+                           __mmask32 m, int rem, int16_t *o)
+{
+    /* dword 4l + i holds channel 8l + i (low) and 8l + 4 + i (high); bit
+     * 4 of an index picks the high half */
+    const __m512i idx0 = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
+    const __m512i idx1 =
+        _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
+    _mm256_mask_storeu_epi16(o, (__mmask16)m,
+                             requant16(_mm512_permutex2var_epi32(al, idx0, ah), rq, lo, hi));
+    if (rem > 16)
+        _mm256_mask_storeu_epi16(o + 16, (__mmask16)(m >> 16),
+                                 requant16(_mm512_permutex2var_epi32(al, idx1, ah), rq + 1, lo,
+                                           hi));
+}
+
+int arv_q16_dw_packed_avx512vnni(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
                              const void *packed, const int64_t *bias, int16_t *out,
                              int row_begin, int row_end)
 {
@@ -87,51 +121,40 @@ int arv_q16_dw_packed_avx512(const arv_conv_geom *g, const arv_q16_conv *q, cons
     for (int k = 0; k < 2 * NB; k++)
         rq16_prepare(q, bias, 16 * k, C, &rq[k]);
     const __m512i lo = _mm512_set1_epi64(q->act_min), hi = _mm512_set1_epi64(q->act_max);
-    /* vpunpck{l,h}wd leave channels 8l + i (low) and 8l + 4 + i (high) in
-     * dword 4l + i; these put them back in order (bit 4: the high half). */
-    const __m512i idx0 = _mm512_set_epi32(23, 22, 21, 20, 7, 6, 5, 4, 19, 18, 17, 16, 3, 2, 1, 0);
-    const __m512i idx1 =
-        _mm512_set_epi32(31, 30, 29, 28, 15, 14, 13, 12, 27, 26, 25, 24, 11, 10, 9, 8);
     const int16_t *wp = packed;
     const size_t pair_stride = (size_t)NB * 64;
-    const int16_t *taps[ARV_Q16_DW_MAX_TAPS + 1];
-    taps[T] = zero_row;   /* an odd count's last pair: its weights are zero */
+    /* two pixels' taps; an odd count's last pair reads zeros, its weights
+     * being zero */
+    const int16_t *taps[2][ARV_Q16_DW_MAX_TAPS + 1];
+    taps[0][T] = taps[1][T] = zero_row;
     for (int r = row_begin; r < row_end; r++) {
         const int b = r / g->out_h, oy = r % g->out_h;
         const int16_t *in_b = in + (size_t)b * g->in_h * g->in_w * C;
-        for (int ox = 0; ox < g->out_w; ox++) {
-            const int y0 = oy * g->stride_h - g->pad_top, x0 = ox * g->stride_w - g->pad_left;
-            for (int ky = 0, t = 0; ky < g->k_h; ky++) {
-                const int y = y0 + ky * g->dil_h;
-                for (int kx = 0; kx < g->k_w; kx++, t++) {
-                    const int x = x0 + kx * g->dil_w;
-                    taps[t] = y >= 0 && y < g->in_h && x >= 0 && x < g->in_w
-                                  ? in_b + ((size_t)y * g->in_w + x) * C
-                                  : zero_row;
-                }
-            }
+        for (int ox = 0; ox < g->out_w; ox += 2) {
+            const int np = ox + 1 < g->out_w ? 2 : 1;
+            for (int k = 0; k < np; k++)
+                tap_rows(g, in_b, oy, ox + k, taps[k]);
             int16_t *o = out + ((size_t)r * g->out_w + ox) * C;
             for (int blk = 0; blk < NB; blk++) {
                 const int c0 = 32 * blk, rem = C - c0;
                 const __mmask32 m = rem >= 32 ? 0xFFFFFFFFu : (1u << rem) - 1;
                 const int16_t *w = wp + (size_t)blk * 64;
-                __m512i al = _mm512_setzero_si512(), ah = al;
+                __m512i al = _mm512_setzero_si512(), ah = al, bl = al, bh = al;
+                const int16_t *const *ta = taps[0], *const *tb = taps[np - 1];
                 for (int p = 0; p < P; p++, w += pair_stride) {
-                    const __m512i xa = _mm512_maskz_loadu_epi16(m, taps[2 * p] + c0);
-                    const __m512i xb = _mm512_maskz_loadu_epi16(m, taps[2 * p + 1] + c0);
-                    al = _mm512_add_epi32(al, _mm512_madd_epi16(_mm512_unpacklo_epi16(xa, xb),
-                                                                _mm512_loadu_si512(w)));
-                    ah = _mm512_add_epi32(ah, _mm512_madd_epi16(_mm512_unpackhi_epi16(xa, xb),
-                                                                _mm512_loadu_si512(w + 32)));
+                    const __m512i wl = _mm512_loadu_si512(w), wh = _mm512_loadu_si512(w + 32);
+                    const __m512i xa = _mm512_maskz_loadu_epi16(m, ta[2 * p] + c0);
+                    const __m512i xb = _mm512_maskz_loadu_epi16(m, ta[2 * p + 1] + c0);
+                    al = _mm512_dpwssd_epi32(al, _mm512_unpacklo_epi16(xa, xb), wl);
+                    ah = _mm512_dpwssd_epi32(ah, _mm512_unpackhi_epi16(xa, xb), wh);
+                    const __m512i ya = _mm512_maskz_loadu_epi16(m, tb[2 * p] + c0);
+                    const __m512i yb = _mm512_maskz_loadu_epi16(m, tb[2 * p + 1] + c0);
+                    bl = _mm512_dpwssd_epi32(bl, _mm512_unpacklo_epi16(ya, yb), wl);
+                    bh = _mm512_dpwssd_epi32(bh, _mm512_unpackhi_epi16(ya, yb), wh);
                 }
-                const __m256i v0 =
-                    requant16(_mm512_permutex2var_epi32(al, idx0, ah), &rq[2 * blk], lo, hi);
-                _mm256_mask_storeu_epi16(o + c0, (__mmask16)m, v0);
-                if (rem > 16) {
-                    const __m256i v1 = requant16(_mm512_permutex2var_epi32(al, idx1, ah),
-                                                 &rq[2 * blk + 1], lo, hi);
-                    _mm256_mask_storeu_epi16(o + c0 + 16, (__mmask16)(m >> 16), v1);
-                }
+                store32(al, ah, rq + 2 * blk, lo, hi, m, rem, o + c0);
+                if (np > 1)
+                    store32(bl, bh, rq + 2 * blk, lo, hi, m, rem, o + C + c0);
             }
         }
     }

@@ -1,9 +1,10 @@
-/* avx512_int16_conv.c — AVX-512BW inner loops of the 16x8 conv family
- * (int16 activations, int8 weights; int16_conv.c holds the loops around
- * them and says what TFLite computes).
+/* avx512vnni_int16_conv.c — AVX-512BW + VNNI inner loops of the 16x8 conv
+ * family (int16 activations, int8 weights; int16_conv.c holds the loops
+ * around them and says what TFLite computes). vpdpwssd is vpmaddwd and
+ * vpaddd in one instruction, with the same wrapping int32 sums.
  *
  * The dot sign-extends 32 weights to int16 and pairs them with 32 inputs
- * in vpmaddwd: each int32 lane gains two products of at most 2^22 per
+ * in vpdpwssd: each int32 lane gains two products of at most 2^22 per
  * step, so 255 steps (510 products) stay exact before the lanes are
  * widened into int64. Weights are int8, so vpmaddwd's one overflowing case
  * (-32768 * -32768 twice) cannot occur. */
@@ -42,10 +43,10 @@ typedef struct acc4 {
 
 static inline void acc_step(acc4 *a, __m512i xv, const wstep *w)
 {
-    a->a0 = _mm512_add_epi32(a->a0, _mm512_madd_epi16(xv, w->w0));
-    a->a1 = _mm512_add_epi32(a->a1, _mm512_madd_epi16(xv, w->w1));
-    a->a2 = _mm512_add_epi32(a->a2, _mm512_madd_epi16(xv, w->w2));
-    a->a3 = _mm512_add_epi32(a->a3, _mm512_madd_epi16(xv, w->w3));
+    a->a0 = _mm512_dpwssd_epi32(a->a0, xv, w->w0);
+    a->a1 = _mm512_dpwssd_epi32(a->a1, xv, w->w1);
+    a->a2 = _mm512_dpwssd_epi32(a->a2, xv, w->w2);
+    a->a3 = _mm512_dpwssd_epi32(a->a3, xv, w->w3);
 }
 
 static inline void acc_widen(acc4 *a)
@@ -238,7 +239,7 @@ static inline int32_t xpair(const int16_t *x, int K, int k2)
 
 static inline __m512i madd_acc(__m512i a, __m512i x, __m512i w)
 {
-    return _mm512_add_epi32(a, _mm512_madd_epi16(x, w));
+    return _mm512_dpwssd_epi32(a, x, w);
 }
 
 /* A whole input pair, broadcast straight from memory. */
@@ -321,7 +322,7 @@ static void pw4x16(const int16_t *x0, const int16_t *x1, const int16_t *x2, cons
         _mm512_storeu_si512(acc + 3 * (size_t)ocp, a3);
 }
 
-/* Lanes are output channels: vpmaddwd of a broadcast input pair against
+/* Lanes are output channels: vpdpwssd of a broadcast input pair against
  * 16 packed weight pairs, four pixels at a time. */
 static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int ocp,
                int32_t *acc)
@@ -339,7 +340,7 @@ static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int
     }
 }
 
-const arv_q16_loops arv_q16_loops_avx512 = {
+const arv_q16_loops arv_q16_loops_avx512vnni = {
     .dot = dot, .dw = dw, .requant = requant, .pw = pw, .requant32 = requant32,
-    .dw_packed = arv_q16_dw_packed_avx512,
+    .dw_packed = arv_q16_dw_packed_avx512vnni,
     .quantize = arv_q16_quantize_avx512, .requantize = arv_q16_requantize_avx512};
