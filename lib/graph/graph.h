@@ -56,6 +56,9 @@ typedef struct arv_op_params {
     /* ... and then the PRELU that alone reads the ADD's output: in[4] its
      * per-channel alpha, out[0] the PRELU's output. */
     int res_prelu;
+    /* A QUANTIZE to int16 that also runs the int8 DEQUANTIZE feeding it
+     * (graph/dequant_fuse.c): in[0] is the DEQUANTIZE's input. */
+    int deq_fused;
 } arv_op_params;
 
 struct arv_op_def;
@@ -122,5 +125,9 @@ int arv_graph_fold_pads(const arv_graph *g, arv_node *nodes, int *in_store);
  * ops were fused (ADDs and PRELUs). */
 int arv_graph_fuse_residuals(const arv_graph *g, arv_node *nodes, int *in_store,
                              int *out_store);
+/* On an interpreter's node copy: lets each QUANTIZE float -> int16 whose
+ * prepare tabulated the int8 DEQUANTIZE feeding it (its only reader) read
+ * the int8 tensor instead, the DEQUANTIZE skipped. Returns how many. */
+int arv_graph_fuse_dequant(const arv_graph *g, arv_node *nodes, int *in_store);
 
 #endif

@@ -187,6 +187,8 @@ typedef struct arv_q16_loops {
     void (*quantize)(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
     void (*requantize)(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                        int shift, int32_t out_zp, int out_bits, void *out);
+    /* NULL: the portable arv_q16_lut8 */
+    void (*lut8)(size_t n, const int8_t *in, const int16_t lut[256], int16_t *out);
 } arv_q16_loops;
 
 typedef struct arv_kernel_table_int8 {
@@ -471,6 +473,7 @@ int arv_q16_dw_packed_avx512vnni(const arv_conv_geom *g, const struct arv_q16_co
 void arv_q16_quantize_avx2(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
 void arv_q16_requantize_avx2(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                              int shift, int32_t out_zp, int out_bits, void *out);
+void arv_q16_lut8_avx512(size_t n, const int8_t *in, const int16_t lut[256], int16_t *out);
 void arv_q16_quantize_avx512(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
 void arv_q16_requantize_avx512(size_t n, const void *in, int in_bits, int32_t in_zp,
                                int32_t mult, int shift, int32_t out_zp, int out_bits, void *out);
@@ -483,6 +486,8 @@ void arv_q16_add(const arv_q_add *p, const arv_bcast4 *s, const int16_t *a, cons
 void arv_q16_mul(const arv_q_mul *p, const arv_bcast4 *s, const int16_t *a, const int16_t *b,
                  int16_t *out);
 void arv_q16_quantize(size_t n, const float *in, float scale, int32_t zp, int16_t *out);
+/* out[i] = lut[(uint8_t)in[i]]: int8 -> int16 through a table. */
+void arv_q16_lut8(size_t n, const int8_t *in, const int16_t lut[256], int16_t *out);
 /* Requantize int8/int16 (in_bits 8 or 16) to int8/int16 with one multiplier. */
 void arv_q16_requantize(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                         int shift, int32_t out_zp, int out_bits, void *out);

@@ -105,6 +105,11 @@ typedef struct arv_q8 {
     arv_q16_conv conv16;
     int32_t rq_mult;            /* QUANTIZE requantization involving int16 */
     int rq_shift;
+    /* QUANTIZE float -> int16 whose input a DEQUANTIZE makes from int8:
+     * both ops' arithmetic tabulated over the 256 int8 values, for when the
+     * interpreter runs the pair as one (graph/dequant_fuse.c). */
+    int use_lut16;
+    int16_t lut16[256];         /* indexed by (uint8_t)input */
 } arv_q8;
 
 struct arv_exec;

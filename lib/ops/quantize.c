@@ -10,6 +10,33 @@
 
 #define T(i) (&g->tensors[(i)].t)
 
+/* When a DEQUANTIZE from int8 (one scale) writes float input ti, the
+ * int16 value each of the 256 int8 values ends as: the generic dequantize
+ * (every ISA's equals it) and arv_q16_quantize (every ISA's equals it). */
+static void tabulate_dequant(const arv_graph *g, int ti, arv_q8 *q)
+{
+    /* prepare runs before the graph's producers are counted */
+    const arv_node *d = NULL;
+    for (int i = 0; i < g->n_nodes && !d; i++)
+        if (g->nodes[i].n_out == 1 && g->nodes[i].out[0] == ti)
+            d = &g->nodes[i];
+    if (!d || d->op != TFL_DEQUANTIZE || d->n_in < 1 || d->in[0] < 0)
+        return;
+    const arv_gtensor *src = &g->tensors[d->in[0]];
+    if (src->t.type != ARV_INT8 || src->const_data || src->q_n != 1)
+        return;
+    int8_t v[256];
+    float f[256];
+    for (int i = 0; i < 256; i++)
+        v[i] = (int8_t)(i - 128);
+    arv_kernels_int8_generic.dequantize(256, v, src->q_scale[0], src->q_zp[0], f);
+    int16_t r[256];
+    arv_q16_quantize(256, f, q->out_scale, q->out_zp, r);
+    for (int i = 0; i < 256; i++)
+        q->lut16[(uint8_t)v[i]] = r[i];
+    q->use_lut16 = 1;
+}
+
 /* QUANTIZE into or out of int16 (quantize.cc): float -> int16, and the
  * requantizations int16 -> int8 / int16 and int8 -> int16, int16 zero
  * points 0; kernels in int16_elementwise.c. */
@@ -48,6 +75,8 @@ static arv_status prepare16(arv_graph *g, arv_node *n, char *err)
             return ARV_ERR_UNSUPPORTED;
         }
     }
+    if (in->type == ARV_FLOAT32 && out->type == ARV_INT16)
+        tabulate_dequant(g, ti, q);
     snprintf(n->params_str, sizeof n->params_str, "%s->%s", arv_dtype_name(in->type),
              arv_dtype_name(out->type));
     return arv_check_out_shape(g, n, 0, in->dims, in->ndim, err);
@@ -108,7 +137,10 @@ static void q_range(const q_job *j, size_t i0, size_t i1)
         const int ob = j->out_bits, ib = j->in_bits;
         /* the ISA's loops when its table has them (bit for bit the portable ones) */
         const arv_q16_loops *f = j->k && j->k->q16 ? j->k->q16 : &arv_q16_loops_c;
-        if (ib == 32)
+        if (ib == 8 && q->use_lut16)   /* run with its DEQUANTIZE (dequant_fuse.c) */
+            (f->lut8 ? f->lut8 : arv_q16_lut8)(i1 - i0, (const int8_t *)j->in + i0, q->lut16,
+                                               (int16_t *)j->out + i0);
+        else if (ib == 32)
             (f->quantize ? f->quantize : arv_q16_quantize)(
                 i1 - i0, (const float *)j->in + i0, q->out_scale, q->out_zp,
                 (int16_t *)j->out + i0);

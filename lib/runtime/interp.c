@@ -38,8 +38,10 @@ struct arv_interp {
 };
 
 /* The graph an interpreter runs: m's, with its own copy of the node list
- * in which PADs are folded into convolutions (graph/pad_fold.c) and
- * residual ADDs into the convs feeding them (graph/residual_fuse.c) unless
+ * in which PADs are folded into convolutions (graph/pad_fold.c),
+ * residual ADDs into the convs feeding them (graph/residual_fuse.c) and
+ * int8 DEQUANTIZEs into the QUANTIZEs to int16 reading them
+ * (graph/dequant_fuse.c) unless
  * every tensor must be computed (an observer). in_store holds the edited
  * nodes' input lists, then one output index per node. */
 static arv_status exec_graph(const arv_model *m, int fold, arv_graph *g, arv_node **nodes,
@@ -56,6 +58,7 @@ static arv_status exec_graph(const arv_model *m, int fold, arv_graph *g, arv_nod
     if (fold) {
         arv_graph_fold_pads(&m->g, *nodes, *in_store);
         arv_graph_fuse_residuals(&m->g, *nodes, *in_store, *in_store + slots * ARV_IN_STORE);
+        arv_graph_fuse_dequant(&m->g, *nodes, *in_store);
     }
     return ARV_OK;
 }
@@ -341,6 +344,7 @@ arv_status arv_interp_new(const arv_model *m, const arv_options *opt, arv_interp
         it->entries[e++] = (arv_profile_entry){
             .node = n->model_index, .op_name = n->p.res_prelu   ? "CONV_2D+ADD+PRELU"
                                          : n->p.res_fused ? "CONV_2D+ADD"
+                                         : n->p.deq_fused ? "DEQUANTIZE+QUANTIZE"
                                                           : n->def->name,
             .output_name = g->tensors[n->out[0]].t.name,
             .kernel = n->q8 ? it->k8->name : it->k->name,

@@ -35,8 +35,13 @@ char *tu_slurp(const char *path, size_t *len)
 
 int tu_each_model(void (*fn)(const char *path, void *user), void *user)
 {
+    return tu_each_model_in("models", fn, user);
+}
+
+int tu_each_model_in(const char *sub, void (*fn)(const char *path, void *user), void *user)
+{
     char dir[1024];
-    snprintf(dir, sizeof dir, "%s/models", tu_srcdir());
+    snprintf(dir, sizeof dir, "%s/%s", tu_srcdir(), sub);
     struct dirent **e;
     int n = scandir(dir, &e, NULL, alphasort), models = 0;
     if (n < 0)

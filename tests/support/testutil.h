@@ -18,6 +18,9 @@ void tu_tmp_template(char *buf, size_t len, const char *prefix);
 /* Calls fn(path, user) for each .tflite in models/ under the source tree, in
  * name order; returns how many there were (-1: no models directory). */
 int tu_each_model(void (*fn)(const char *path, void *user), void *user);
+/* The same for the .tflite files of directory sub of the source tree
+ * ("models/int8"). */
+int tu_each_model_in(const char *sub, void (*fn)(const char *path, void *user), void *user);
 
 /* A range runner (util/par.h) that cuts [0, n) into ranges of 1 to 3
  * items and runs them last first, ignoring min_chunk: code whose result

@@ -1,8 +1,9 @@
 /* test_exec_rewrites.c — the interpreter's edits of its node list: it skips
  * a zero PAD that only feeds a float VALID convolution and lets the
  * convolution pad (graph/pad_fold.c), and a float CONV_2D runs the residual
- * ADD that alone reads its output (graph/residual_fuse.c). On every real
- * model and every ISA: the PADs skipped and the ADDs fused are exactly
+ * ADD that alone reads its output (graph/residual_fuse.c), and a QUANTIZE
+ * to int16 runs the int8 DEQUANTIZE feeding it (graph/dequant_fuse.c). On
+ * every real model, float and int8, and every ISA: the ops skipped are exactly
  * those this test finds by its own reading of the graph, and the outputs
  * are bit for bit the ones the unedited graph gives (an observer turns
  * both off). */
@@ -135,8 +136,36 @@ static void fill(arv_interp *it)
     }
 }
 
+/* QUANTIZEs to int16 reading, alone, a DEQUANTIZE of a per-tensor int8
+ * activation (how an int16 region is entered). */
+static int fusable_dequants(const arv_graph *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++) {
+        const arv_node *q = &g->nodes[i];
+        if (q->folded || q->op != TFL_QUANTIZE || g->tensors[q->out[0]].t.type != ARV_INT16)
+            continue;
+        const int mid = q->in[0];
+        if (g->tensors[mid].is_output)
+            continue;
+        int readers = 0, d = -1;
+        for (int j = 0; j < g->n_nodes; j++) {
+            const arv_node *c = &g->nodes[j];
+            for (int k = 0; k < c->n_in && !c->folded; k++)
+                readers += c->in[k] == mid;
+            if (!c->folded && c->n_out == 1 && c->out[0] == mid)
+                d = j;
+        }
+        if (readers != 1 || d < 0 || g->nodes[d].op != TFL_DEQUANTIZE)
+            continue;
+        const arv_gtensor *src = &g->tensors[g->nodes[d].in[0]];
+        n += src->t.type == ARV_INT8 && !src->const_data && src->q_n == 1;
+    }
+    return n;
+}
+
 typedef struct counts {
-    int pads, adds, prelus;
+    int pads, adds, prelus, dequants;
 } counts;
 
 static counts check_model(const char *path, const char *isa)
@@ -144,7 +173,7 @@ static counts check_model(const char *path, const char *isa)
     arv_model *m;
     char err[ARV_ERR_LEN];
     ck_assert_msg(arv_model_open(path, NULL, &m, err) == ARV_OK, "%s: %s", path, err);
-    counts expect = {foldable_pads(&m->g), 0, 0};
+    counts expect = {foldable_pads(&m->g), 0, 0, fusable_dequants(&m->g)};
     expect.adds = fusable_adds(&m->g, &expect.prelus);
     arv_options fo = {.num_threads = 1, .isa = isa, .enable_profiling = 1};
     arv_options uo = fo;
@@ -159,17 +188,19 @@ static counts check_model(const char *path, const char *isa)
     ck_assert_int_eq(arv_interp_profile(u)->count, arv_model_num_exec_ops(m));
     const arv_profile *fp = arv_interp_profile(f);
     ck_assert_msg(fp->count == arv_model_num_exec_ops(m) - expect.pads - expect.adds -
-                                   expect.prelus,
-                  "%s: %d ops ran, want %d - %d foldable PADs - %d fusable ADDs - %d PRELUs",
-                  path, fp->count, arv_model_num_exec_ops(m), expect.pads, expect.adds,
-                  expect.prelus);
-    int fused = 0, with_prelu = 0;
+                                   expect.prelus - expect.dequants,
+                  "%s: %d ops ran, want %d - %d foldable PADs - %d fusable ADDs - %d PRELUs "
+                  "- %d DEQUANTIZEs", path, fp->count, arv_model_num_exec_ops(m), expect.pads,
+                  expect.adds, expect.prelus, expect.dequants);
+    int fused = 0, with_prelu = 0, dequants = 0;
     for (int e = 0; e < fp->count; e++) {
         fused += strncmp(fp->entries[e].op_name, "CONV_2D+ADD", 11) == 0;
         with_prelu += strcmp(fp->entries[e].op_name, "CONV_2D+ADD+PRELU") == 0;
+        dequants += strcmp(fp->entries[e].op_name, "DEQUANTIZE+QUANTIZE") == 0;
     }
     ck_assert_int_eq(fused, expect.adds);
     ck_assert_int_eq(with_prelu, expect.prelus);
+    ck_assert_int_eq(dequants, expect.dequants);
     for (int o = 0; o < arv_interp_num_outputs(f); o++) {
         const arv_tensor *a = arv_interp_output(f, o), *b = arv_interp_output(u, o);
         ck_assert_uint_eq(a->bytes, b->bytes);
@@ -190,20 +221,21 @@ static void check_all_isas(const char *path, void *user)
 {
     const char *isas[8];
     const int n_isas = arv_kernels_available(isas, 8);
-    counts k = {0, 0, 0};
+    counts k = {0, 0, 0, 0};
     for (int s = 0; s < n_isas; s++)
         k = check_model(path, isas[s]);
-    printf("%-72s %d PADs folded, %d ADDs fused (%d with their PRELU)\n", path, k.pads,
-           k.adds, k.prelus);
+    printf("%-72s %d PADs folded, %d ADDs fused (%d with their PRELU), %d DEQUANTIZEs\n",
+           path, k.pads, k.adds, k.prelus, k.dequants);
     counts *total = user;
     total->pads += k.pads;
     total->adds += k.adds;
     total->prelus += k.prelus;
+    total->dequants += k.dequants;
 }
 
 START_TEST(test_exec_rewrites_all_models)
 {
-    counts total = {0, 0, 0};
+    counts total = {0, 0, 0, 0};
     ck_assert_int_ge(tu_each_model(check_all_isas, &total), 11);
     /* pose_detection and the three pose landmark models pad by hand before
      * their stride-2 convolutions. */
@@ -215,12 +247,25 @@ START_TEST(test_exec_rewrites_all_models)
 }
 END_TEST
 
+/* The int8 models (make models): their int16 regions are entered through
+ * DEQUANTIZE + QUANTIZE, which run as one table lookup. */
+START_TEST(test_exec_rewrites_int8_models)
+{
+    counts total = {0, 0, 0, 0};
+    ck_assert_int_ge(tu_each_model_in("models/int8", check_all_isas, &total), 11);
+    /* pose_landmark_lite's int16 trunk is entered twice, and each pose
+     * landmark model's regression branch at least once */
+    ck_assert_int_ge(total.dequants, 5);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("exec_rewrites");
     TCase *tc = tcase_create("models");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, test_exec_rewrites_all_models);
+    tcase_add_test(tc, test_exec_rewrites_int8_models);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

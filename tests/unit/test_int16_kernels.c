@@ -641,6 +641,44 @@ START_TEST(quantize_matches_portable)
 }
 END_TEST
 
+/* The int8 -> int16 table (DEQUANTIZE + QUANTIZE run as one): every
+ * variant's against the portable lookup, at every length around its
+ * 32-element steps and offsets, every byte value present, not writing
+ * past n. */
+START_TEST(lut8_matches_portable)
+{
+    enum { N = 300 };
+    kt_rng r;
+    kt_seed(&r, 6500);
+    int16_t lut[256];
+    int8_t in[N];
+    int16_t want[N + 1], got[N + 1];
+    for (int i = 0; i < 256; i++)
+        lut[i] = (int16_t)kt_int(&r, -32768, 32767);
+    for (int i = 0; i < N; i++)
+        in[i] = (int8_t)(i < 256 ? i - 128 : kt_int(&r, -128, 127));
+    variant v[8];
+    const int nv = variants(v, 8);
+    for (int n = 0; n <= 260; n += n < 70 ? 1 : 19) {
+        const int off = n % 7;
+        arv_q16_lut8((size_t)n, in + off, lut, want);
+        for (int k = 0; k < n; k++)
+            ck_assert_int_eq(want[k], lut[(uint8_t)in[off + k]]);
+        for (int i = 0; i < nv; i++) {
+            if (!v[i].f->lut8)
+                continue;
+            for (int j = 0; j <= N; j++)
+                got[j] = 0x5A5A;
+            v[i].f->lut8((size_t)n, in + off, lut, got);
+            const long bad = first_diff(got, want, (size_t)n);
+            ck_assert_msg(bad < 0, "lut8 %s n %d: element %ld is %d, portable %d", v[i].name, n,
+                          bad, bad < 0 ? 0 : got[bad], bad < 0 ? 0 : want[bad]);
+            ck_assert_msg(got[n] == 0x5A5A, "lut8 %s wrote past n", v[i].name);
+        }
+    }
+}
+END_TEST
+
 /* Requantization: every int16 (and int8) value, through multipliers for
  * ratios from 2^-20 to 2^14 (every shift prepare allows), int16 -> int8
  * and -> int16, zero points on the int8 sides. */
@@ -699,6 +737,7 @@ static Suite *suite(void)
     tcase_add_loop_test(tc, pointwise_long_k_matches_reference, 0, 12);
     tcase_add_test(tc, quantize_matches_portable);
     tcase_add_test(tc, requantize_matches_portable);
+    tcase_add_test(tc, lut8_matches_portable);
     tcase_add_test(tc, dot_long_runs_are_exact);
     tcase_add_test(tc, requant_matches_scalar);
     suite_add_tcase(s, tc);

@@ -97,6 +97,12 @@ void arv_q16_quantize(size_t n, const float *in, float scale, int32_t zp, int16_
     }
 }
 
+void arv_q16_lut8(size_t n, const int8_t *in, const int16_t lut[256], int16_t *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = lut[(uint8_t)in[i]];
+}
+
 void arv_q16_requantize(size_t n, const void *in, int in_bits, int32_t in_zp, int32_t mult,
                         int shift, int32_t out_zp, int out_bits, void *out)
 {

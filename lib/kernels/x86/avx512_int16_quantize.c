@@ -91,3 +91,25 @@ void arv_q16_requantize_avx512(size_t n, const void *in, int in_bits, int32_t in
             _mm_mask_storeu_epi8((int8_t *)out + i, m, _mm512_cvtepi32_epi8(r));
     }
 }
+
+/* int8 -> int16 through a 256-entry table: vpermi2w looks up 64 entries
+ * by an index's low six bits, and bits 6 and 7 pick among four such. */
+void arv_q16_lut8_avx512(size_t n, const int8_t *in, const int16_t lut[256], int16_t *out)
+{
+    __m512i t[8];
+    for (int k = 0; k < 8; k++)
+        t[k] = _mm512_loadu_si512(lut + 32 * k);
+    const __m512i bit6 = _mm512_set1_epi16(64), bit7 = _mm512_set1_epi16(128);
+    for (size_t i = 0; i < n; i += 32) {
+        const size_t rem = n - i;
+        const __mmask32 m = rem >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << rem) - 1);
+        const __m512i x = _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, in + i));
+        const __m512i r0 = _mm512_permutex2var_epi16(t[0], x, t[1]);
+        const __m512i r1 = _mm512_permutex2var_epi16(t[2], x, t[3]);
+        const __m512i r2 = _mm512_permutex2var_epi16(t[4], x, t[5]);
+        const __m512i r3 = _mm512_permutex2var_epi16(t[6], x, t[7]);
+        const __mmask32 h6 = _mm512_test_epi16_mask(x, bit6), h7 = _mm512_test_epi16_mask(x, bit7);
+        const __m512i lo = _mm512_mask_blend_epi16(h6, r0, r1), hi = _mm512_mask_blend_epi16(h6, r2, r3);
+        _mm512_mask_storeu_epi16(out + i, m, _mm512_mask_blend_epi16(h7, lo, hi));
+    }
+}

@@ -343,4 +343,5 @@ static void pw(const int16_t *const *xs, int npix, const int16_t *wp, int K, int
 const arv_q16_loops arv_q16_loops_avx512vnni = {
     .dot = dot, .dw = dw, .requant = requant, .pw = pw, .requant32 = requant32,
     .dw_packed = arv_q16_dw_packed_avx512vnni,
-    .quantize = arv_q16_quantize_avx512, .requantize = arv_q16_requantize_avx512};
+    .quantize = arv_q16_quantize_avx512, .requantize = arv_q16_requantize_avx512,
+    .lut8 = arv_q16_lut8_avx512};
