@@ -172,7 +172,7 @@ typedef void (*arv_q16_requant32_fn)(const int32_t *acc, const arv_q16_rq *p, in
 /* dw_packed (NULL: none): rows [row_begin, row_end) of a 16x8
  * DEPTHWISE_CONV_2D whose weights arv_q16_dw_pack packed, exactly as
  * arv_q16_depthwise_with; returns 0 without writing when it cannot (a bias
- * too large for its int32 sums), and the caller runs the unpacked loops. */
+ * of 2^46 or more), and the caller runs the unpacked loops. */
 typedef int (*arv_q16_dw_packed_fn)(const arv_conv_geom *g,
                                     const struct arv_q16_conv *q, const int16_t *in,
                                     const void *packed, const int64_t *bias, int16_t *out,
@@ -445,7 +445,7 @@ void arv_q16_conv2d_packed_with(const arv_conv_geom *g, const arv_q16_conv *q,
  * (h * 32 + l * 8 + i * 2 + s) holds tap 2p + s of channel 8l + 4h + i
  * (l < 4 lanes, h: low / high half, i < 4). AVX2's 16-channel halves read
  * the same layout. packed_size is 0 where dw_packed does not apply. */
-#define ARV_Q16_DW_MAX_C 1024   /* the kernels' zero row for padded taps */
+#define ARV_Q16_DW_MAX_C 2048   /* the kernels' zero row for padded taps */
 #define ARV_Q16_DW_MAX_TAPS 64  /* int32 sums stay exact: 64 * 2^22 < 2^31 */
 size_t arv_q16_dw_packed_size(const arv_conv_geom *g);
 void arv_q16_dw_pack(const arv_conv_geom *g, const int8_t *w, void *packed);
