@@ -90,6 +90,8 @@ ALWAYS void store_n(int8_t *o, __m128i r, int n)
 {
     if (n >= 16) {
         _mm_storeu_si128((__m128i *)o, r);
+    } else if (n == 8) {
+        _mm_storel_epi64((__m128i *)o, r);
     } else {
         int8_t t[16];
         _mm_storeu_si128((__m128i *)t, r);
@@ -142,6 +144,11 @@ ALWAYS void widen_copy(int16_t *dst, const int8_t *src, int n)
     for (; i + 16 <= n; i += 16)
         _mm256_storeu_si256((__m256i *)(dst + i),
                             _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + i))));
+    if (i + 8 <= n) {   /* 8-channel maps: whole pixels */
+        _mm_storeu_si128((__m128i *)(dst + i),
+                         _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(src + i))));
+        i += 8;
+    }
     for (; i < n; i++)
         dst[i] = src[i];
 }
@@ -227,10 +234,18 @@ static void conv_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *
     const int16_t zp = (int16_t)(-q->input_offset);
     _Alignas(64) int16_t buf[MR * Q8_KMAX];
     const int p1 = row_end * g->out_w;
+    /* 1x1 at stride 1 without padding: output pixel p reads input pixel p */
+    const int direct = g->k_h == 1 && g->k_w == 1 && g->stride_h == 1 && g->stride_w == 1 &&
+                       g->pad_top == 0 && g->pad_left == 0 && g->in_h == g->out_h &&
+                       g->in_w == g->out_w && kp == g->in_c;
     for (int p = row_begin * g->out_w; p < p1; p += MR) {
         const int m = p1 - p < MR ? p1 - p : MR;
-        for (int i = 0; i < m; i++)
-            gather(g, in, p + i, zp, kp, buf + (size_t)i * kp);
+        for (int i = 0; i < m; i++) {
+            if (direct)
+                widen_copy(buf + (size_t)i * kp, in + (size_t)(p + i) * kp, kp);
+            else
+                gather(g, in, p + i, zp, kp, buf + (size_t)i * kp);
+        }
         int8_t *o = out + (size_t)p * oc_n;
         for (int oc0 = 0; oc0 < oc8; oc0 += 16) {
             if (oc8 - oc0 >= 16)
@@ -291,6 +306,44 @@ ALWAYS void dw_pixel16(const q8_view *v, const int8_t *const *tp, size_t off, in
     *a1 = s1;
 }
 
+/* 8-channel maps at horizontal stride 1 (the pose decoders' 256x256x8):
+ * output pixels [ox, ox_end) of row oy, two at a time, whose windows lie
+ * inside the input horizontally; the two pixels' inputs of a tap are 16
+ * contiguous bytes, and both use the same 8 weights. Rows above or below
+ * the input read zb. Same sums and requantization as the general loop. */
+static int dw8_pairs(const arv_conv_geom *g, const q8_view *v, const rq_consts *rc,
+                     const int8_t *in_b, const int8_t *zb, int8_t *orow, int oy, int ox,
+                     int ox_end)
+{
+    const int taps = g->k_h * g->k_w, y0 = oy * g->stride_h - g->pad_top;
+    /* tap t of pixel ox at in_b + roff[t] + 8 ox (roff may be negative: the
+     * window's left taps), or zb where its row is outside the input */
+    ptrdiff_t roff[64];
+    int inside[64];
+    for (int ky = 0, t = 0; ky < g->k_h; ky++) {
+        const int y = y0 + ky * g->dil_h;
+        for (int kx = 0; kx < g->k_w; kx++, t++) {
+            inside[t] = y >= 0 && y < g->in_h;
+            roff[t] = ((ptrdiff_t)y * g->in_w + kx - g->pad_left) * 8;
+        }
+    }
+    const __m256i b = ld(v->bias);
+    for (; ox + 2 <= ox_end; ox += 2) {
+        __m256i s0 = b, s1 = b;
+        const int32_t *wp = (const int32_t *)v->w;
+        for (int t = 0; t < taps; t++, wp += 16) {
+            const __m128i x = _mm_loadu_si128(
+                (const __m128i *)(inside[t] ? in_b + (roff[t] + (ptrdiff_t)ox * 8) : zb));
+            const __m256i w = _mm256_load_si256((const __m256i *)wp);
+            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_cvtepi8_epi32(x), w));
+            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_cvtepi8_epi32(_mm_srli_si128(x, 8)), w));
+        }
+        _mm_storeu_si128((__m128i *)(orow + (ptrdiff_t)ox * 8),
+                         narrow16(rq8(s0, v, 0, rc), rq8(s1, v, 0, rc)));
+    }
+    return ox;
+}
+
 static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
                    const void *packed, int8_t *out, int row_begin, int row_end)
 {
@@ -307,12 +360,26 @@ static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in
     memset(tail, 0, sizeof tail);
     const int c_full = c_n / 16 * 16;
     const int8_t *tp[64], *tt[64];
+    /* cp == 16 for 8 channels: the weights of tap t at v.w + 16 t */
+    const int narrow = c_n == 8 && g->stride_w == 1 && g->dil_w == 1;
+    int ox_hi = g->in_w - g->k_w + 1 + g->pad_left;
+    ox_hi = ox_hi > g->out_w ? g->out_w : ox_hi;
     for (int r = row_begin; r < row_end; r++) {
         const int b = r / g->out_h, oy = r % g->out_h;
         const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
         int8_t *orow = out + (size_t)r * g->out_w * c_n;
         const int y0 = oy * g->stride_h - g->pad_top;
+        /* 8-channel maps: the interior in pairs, the borders below */
+        int pair_lo = 0, pair_hi = 0;
+        if (narrow) {
+            pair_lo = g->pad_left < g->out_w ? g->pad_left : g->out_w;
+            pair_hi = dw8_pairs(g, &v, &rc, in_b, zb, orow, oy, pair_lo, ox_hi);
+        }
         for (int ox = 0; ox < g->out_w; ox++) {
+            if (ox == pair_lo && pair_hi > pair_lo)
+                ox = pair_hi;
+            if (ox >= g->out_w)
+                break;
             const int x0 = ox * g->stride_w - g->pad_left;
             int t = 0;
             for (int ky = 0; ky < g->k_h; ky++) {
