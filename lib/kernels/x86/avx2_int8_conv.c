@@ -364,11 +364,17 @@ static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in
     const int narrow = c_n == 8 && g->stride_w == 1 && g->dil_w == 1;
     int ox_hi = g->in_w - g->k_w + 1 + g->pad_left;
     ox_hi = ox_hi > g->out_w ? g->out_w : ox_hi;
+    const int x_span = (g->k_w - 1) * g->dil_w;
+    ptrdiff_t toff[64];
+    for (int ky = 0, t = 0; ky < g->k_h; ky++)
+        for (int kx = 0; kx < g->k_w; kx++, t++)
+            toff[t] = ((ptrdiff_t)ky * g->dil_h * g->in_w + (ptrdiff_t)kx * g->dil_w) * c_n;
     for (int r = row_begin; r < row_end; r++) {
         const int b = r / g->out_h, oy = r % g->out_h;
         const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
         int8_t *orow = out + (size_t)r * g->out_w * c_n;
         const int y0 = oy * g->stride_h - g->pad_top;
+        const int rows_in = y0 >= 0 && y0 + (g->k_h - 1) * g->dil_h < g->in_h;
         /* 8-channel maps: the interior in pairs, the borders below */
         int pair_lo = 0, pair_hi = 0;
         if (narrow) {
@@ -381,14 +387,21 @@ static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in
             if (ox >= g->out_w)
                 break;
             const int x0 = ox * g->stride_w - g->pad_left;
-            int t = 0;
-            for (int ky = 0; ky < g->k_h; ky++) {
-                const int y = y0 + ky * g->dil_h;
-                for (int kx = 0; kx < g->k_w; kx++, t++) {
-                    const int x = x0 + kx * g->dil_w;
-                    tp[t] = (y < 0 || y >= g->in_h || x < 0 || x >= g->in_w)
-                                ? zb
-                                : in_b + ((size_t)y * g->in_w + x) * c_n;
+            if (rows_in && x0 >= 0 && x0 + x_span < g->in_w) {
+                /* the window inside the input: fixed offsets from its corner */
+                const int8_t *corner = in_b + ((size_t)y0 * g->in_w + x0) * c_n;
+                for (int u = 0; u < taps; u++)
+                    tp[u] = corner + toff[u];
+            } else {
+                int t = 0;
+                for (int ky = 0; ky < g->k_h; ky++) {
+                    const int y = y0 + ky * g->dil_h;
+                    for (int kx = 0; kx < g->k_w; kx++, t++) {
+                        const int x = x0 + kx * g->dil_w;
+                        tp[t] = (y < 0 || y >= g->in_h || x < 0 || x >= g->in_w)
+                                    ? zb
+                                    : in_b + ((size_t)y * g->in_w + x) * c_n;
+                    }
                 }
             }
             int8_t *o = orow + (size_t)ox * c_n;
