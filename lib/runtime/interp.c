@@ -108,34 +108,25 @@ static arv_status pack_node_q16(arv_interp *it, int i, char *err)
 {
     const arv_graph *g = &it->g;
     const arv_node *n = &g->nodes[i];
-    if ((n->op != TFL_CONV_2D && n->op != TFL_DEPTHWISE_CONV_2D) ||
-        !g->tensors[n->in[1]].const_data)
+    const int dw = n->op == TFL_DEPTHWISE_CONV_2D;
+    if ((n->op != TFL_CONV_2D && !dw) || !g->tensors[n->in[1]].const_data ||
+        (dw && (!it->k8->q16 || !it->k8->q16->dw_packed)))
         return ARV_OK;
     arv_conv_geom geo;
-    if (n->op == TFL_DEPTHWISE_CONV_2D) {
-        if (!it->k8->q16 || !it->k8->q16->dw_packed)
-            return ARV_OK;
-        arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 1,
-                           &geo);
-        const size_t bytes = arv_q16_dw_packed_size(&geo);
-        if (!bytes)
-            return ARV_OK;
-        /* int16 pairs, padded to 32 channels and an even tap count */
-        const arv_status st = alloc_packed(it, i, bytes, 64, err);
-        if (st != ARV_OK)
-            return st;
-        arv_q16_dw_pack(&geo, g->tensors[n->in[1]].const_data, it->packed[i]);
+    arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, dw, &geo);
+    const size_t bytes = dw ? arv_q16_dw_packed_size(&geo) : arv_q16_pw_packed_size(&geo);
+    if (!bytes || (!dw && !arv_q16_pw_packed_pays(&geo)))
         return ARV_OK;
-    }
-    arv_conv_geom_fill(&it->t[n->in[0]], &it->t[n->in[1]], &it->t[n->out[0]], &n->p, 0, &geo);
-    const size_t bytes = arv_q16_pw_packed_size(&geo);
-    if (!bytes || !arv_q16_pw_packed_pays(&geo))
-        return ARV_OK;
-    /* int16 pairs padded to 16 channels: at most 2 * 2 * 16 = 64x the filter */
+    /* int16 pairs padded to 16 or 32 channels (and depthwise to an even tap
+     * count): at most 64x the filter */
     const arv_status st = alloc_packed(it, i, bytes, 64, err);
     if (st != ARV_OK)
         return st;
-    arv_q16_pw_pack(&geo, g->tensors[n->in[1]].const_data, it->packed[i]);
+    const int8_t *w = g->tensors[n->in[1]].const_data;
+    if (dw)
+        arv_q16_dw_pack(&geo, w, it->packed[i]);
+    else
+        arv_q16_pw_pack(&geo, w, it->packed[i]);
     return ARV_OK;
 }
 
