@@ -402,6 +402,12 @@ typedef struct arv_q16_conv {
 } arv_q16_conv;
 /* TFLite's 64-bit MultiplyByQuantizedMultiplier (multiplier cut to Q15). */
 int32_t arv_q16_mul_by_mult64(int64_t x, int32_t q, int shift);
+/* Its multiplier rounded to 15 fractional bits, which keeps x * q inside
+ * 64 bits for |x| < 2^47; TFLite saturates the rounding at 0x7FFF. */
+static inline int32_t arv_q16_reduced_mult(int32_t q)
+{
+    return q < 0x7FFF0000 ? (int32_t)(((int64_t)q + (1 << 15)) >> 16) : 0x7FFF;
+}
 void arv_q16_act_range(int act, float scale, int32_t zp, int32_t *lo, int32_t *hi);
 void arv_q16_conv2d(const arv_conv_geom *g, const arv_q16_conv *q, const int16_t *in,
                     const int8_t *w, const int64_t *bias, int16_t *out, int row_begin,

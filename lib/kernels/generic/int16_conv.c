@@ -16,16 +16,10 @@
 #include <string.h>
 #include "kernels/kernels_int8.h"
 
-/* The multiplier rounded to 15 fractional bits keeps x * q inside 64 bits
- * for |x| < 2^47; TFLite saturates the rounding at 0x7FFF. */
-static inline int64_t reduced_mult(int32_t q)
-{
-    return q < 0x7FFF0000 ? ((int64_t)q + (1 << 15)) >> 16 : 0x7FFF;
-}
 
 int32_t arv_q16_mul_by_mult64(int64_t x, int32_t q, int shift)
 {
-    const int64_t reduced = reduced_mult(q);
+    const int64_t reduced = arv_q16_reduced_mult(q);
     const int total = 15 - shift;   /* prepare keeps shift in [-31, 7] */
     /* TFLite assumes |x| < 2^47 (sums of valid models are far below); the
      * clamps only keep crafted models from overflowing. */
@@ -41,7 +35,7 @@ void arv_q16_rq_prepare(const arv_q16_conv *q, const int64_t *bias, int oc0, int
 {
     for (int j = 0; j < n; j++) {
         p->bias[j] = bias ? bias[oc0 + j] : 0;
-        p->red[j] = reduced_mult(q->mult[oc0 + j]);
+        p->red[j] = arv_q16_reduced_mult(q->mult[oc0 + j]);
         p->total[j] = 15 - q->shift[oc0 + j];
         p->rnd[j] = (int64_t)1 << (p->total[j] - 1);
     }

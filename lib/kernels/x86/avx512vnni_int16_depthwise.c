@@ -27,10 +27,6 @@ typedef struct rq16 {
     __m512i red_e, red_o, tot_e, tot_o, rnd_e, rnd_o;
 } rq16;
 
-static int32_t reduced_mult(int32_t q)
-{
-    return q < 0x7FFF0000 ? (int32_t)(((int64_t)q + (1 << 15)) >> 16) : 0x7FFF;
-}
 
 /* Lane j holds channel c0 + j, or with a period, channel (c0 + j) % period
  * (narrow maps: several pixels' channels in one vector). */
@@ -41,7 +37,7 @@ static void rq16_prepare(const arv_q16_conv *q, const int64_t *bias, int c0, int
     int64_t te[8], to[8], re[8], ro[8];
     for (int j = 0; j < 16; j++) {
         const int c = period ? (c0 + j) % period : c0 + j, in = c < C;
-        red[j] = in ? reduced_mult(q->mult[c]) : 0;
+        red[j] = in ? arv_q16_reduced_mult(q->mult[c]) : 0;
         const int total = in ? 15 - q->shift[c] : 15;
         const int64_t rnd = ((int64_t)1 << (total - 1)) + (in && bias ? bias[c] * red[j] : 0);
         if (j % 2) {
