@@ -11,8 +11,8 @@
  * as int16 pairs, 8 channels per vector, so one vpmaddwd of a broadcast
  * input pair gives 8 channels x 2 k. The input offset is folded into the
  * bias at pack time: sum w*(x + in_off) = sum w*x + in_off*sum w.
- * Depthwise keeps 8 channels per vector as int32 lanes against weights
- * packed as (w, 0) int16 pairs, with the same folded offset.
+ * Depthwise pairs vertically adjacent taps in one vpmaddwd, with the same
+ * folded offset (below).
  *
  * Requantization: ARV_QR_FP32 or TFLite's double rounding on 8 lanes, as in
  * avx512vnni_int8_conv.c (the packed layout is shared:
@@ -256,15 +256,59 @@ static void conv_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *
     }
 }
 
-/* ---- depthwise ---- */
+/* ---- depthwise ----
+ *
+ * Kernel rows go in pairs: one vpmaddwd multiplies 8 channels of two
+ * vertically adjacent taps at once, (x[y][c], x[y+1][c]) int16 pairs against
+ * (w[ky][c], w[ky+1][c]) pairs packed once (an odd last kernel row pairs with
+ * a zero weight). The input pairs come from "pair rows": P(y) holds rows y
+ * and y+1 of a slice of channels, sign-extended and interleaved, over the
+ * padded width (columns and rows outside the input hold the zero point,
+ * which the folded input offset cancels, as the reference skips those
+ * taps). A pair row is built once and serves every output row and every
+ * horizontal tap that reads it, where the single-tap kernel widened each
+ * input byte once per tap. Same int32 sums, so bit-exact. */
+
+/* Stack bytes of the pair-row ring (a larger ring, fewer channel slices,
+ * measured faster up to this size), and its bounds. */
+#define DW_RING 98304
+#define DW_MAX_PAIRS 8
+#define DW_MAX_SLOTS 16
+
+typedef struct dw_shape {
+    int npr;    /* kernel row pairs */
+    int ns;     /* ring slots: 2 npr dil_h, so the pair rows one output row
+                 * reads (y0, y0 + 2 dil_h, ...) never share a slot */
+    int wp;     /* padded input columns one output row reads */
+    int cb;     /* channels per slice (a multiple of 8) */
+} dw_shape;
+
+static int dw_shape_for(const arv_conv_geom *g, dw_shape *d)
+{
+    if (g->depth_mult != 1 || g->in_c <= 0 || g->in_c > Q8_CMAX || g->dil_h < 1 ||
+        g->dil_w < 1 || g->k_h <= 0 || g->k_w <= 0 || g->k_h * g->k_w > 64 || g->out_w <= 0)
+        return 0;
+    d->npr = (g->k_h + 1) / 2;
+    d->ns = 2 * d->npr * g->dil_h;
+    if (d->npr > DW_MAX_PAIRS || d->ns > DW_MAX_SLOTS)
+        return 0;
+    d->wp = (g->out_w - 1) * g->stride_w + (g->k_w - 1) * g->dil_w + 1;
+    const long per8 = (long)d->ns * d->wp * 8 * 4;   /* ring bytes per 8 channels */
+    if (per8 > DW_RING)
+        return 0;
+    const int c8 = q8_round_up(g->in_c, 8);
+    int cb = (int)(DW_RING / per8) * 8;
+    d->cb = cb >= c8 ? c8 : cb >= 16 ? cb / 16 * 16 : cb;
+    return 1;
+}
 
 static size_t dw_size(const arv_conv_geom *g)
 {
-    const int taps = g->k_h * g->k_w;
-    if (g->depth_mult != 1 || g->in_c <= 0 || g->in_c > Q8_CMAX || taps <= 0 || taps > 64)
+    dw_shape d;
+    if (!dw_shape_for(g, &d))
         return 0;
     const int cp = q8_round_up(g->in_c, 16);
-    return sizeof(q8_hdr) + q8_arrays_bytes(cp) + (size_t)taps * cp * 4;
+    return sizeof(q8_hdr) + q8_arrays_bytes(cp) + (size_t)d.npr * g->k_w * cp * 4;
 }
 
 static void dw_pack(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *w,
@@ -274,167 +318,219 @@ static void dw_pack(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *w
     if (!q8_pack_common(q, c_n, taps, taps, cp, w, (size_t)taps * c_n, bias, packed))
         return;
     q8_view v = q8_map(packed, cp);
-    int32_t *W = v.w;
     for (int c = 0; c < c_n; c++) {
         int32_t s = 0;
         for (int t = 0; t < taps; t++)
             s += w[(size_t)t * c_n + c];
         v.bias[c] = (int32_t)((uint32_t)v.bias[c] + (uint32_t)(q->input_offset * s));
     }
-    for (int t = 0; t < taps; t++)
-        for (int c = 0; c < cp; c++)
-            W[(size_t)t * cp + c] = c < c_n ? (int32_t)(uint16_t)(int16_t)w[(size_t)t * c_n + c] : 0;
+    const int npr = (g->k_h + 1) / 2;
+    uint32_t *W = v.w;
+    for (int pr = 0; pr < npr; pr++)
+        for (int kx = 0; kx < g->k_w; kx++)
+            for (int c = 0; c < cp; c++) {
+                const int y0 = 2 * pr, y1 = 2 * pr + 1;
+                const int16_t w0 = c < c_n ? w[((size_t)y0 * g->k_w + kx) * c_n + c] : 0;
+                const int16_t w1 =
+                    c < c_n && y1 < g->k_h ? w[((size_t)y1 * g->k_w + kx) * c_n + c] : 0;
+                W[((size_t)pr * g->k_w + kx) * cp + c] =
+                    (uint32_t)(uint16_t)w0 | (uint32_t)(uint16_t)w1 << 16;
+            }
 }
 
-/* 16 channels (two vectors) of one output pixel from tp[t] + off, weights
- * and bias of channel c0; the rows must have 16 readable bytes there (the
- * caller copies a short tail to a buffer). */
-ALWAYS void dw_pixel16(const q8_view *v, const int8_t *const *tp, size_t off, int taps, int c0,
-                       int cp, __m256i *a0, __m256i *a1)
+/* 16 (or 8, n8) input bytes of a row at p + c, or the zero point where
+ * fewer than that many channels remain (n of them are real). */
+ALWAYS __m128i dw_bytes(const int8_t *p, int n, int n8, int8_t zp)
 {
-    __m256i s0 = ld(v->bias + c0), s1 = ld(v->bias + c0 + 8);
-    const int32_t *wp = (const int32_t *)v->w + c0;
-    for (int t = 0; t < taps; t++, wp += cp) {
-        const __m128i x = _mm_loadu_si128((const __m128i *)(tp[t] + off));
-        s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_cvtepi8_epi32(x),
-                                                    _mm256_load_si256((const __m256i *)wp)));
-        s1 = _mm256_add_epi32(
-            s1, _mm256_madd_epi16(_mm256_cvtepi8_epi32(_mm_srli_si128(x, 8)),
-                                  _mm256_load_si256((const __m256i *)(wp + 8))));
-    }
-    *a0 = s0;
-    *a1 = s1;
+    if (n >= 16)
+        return _mm_loadu_si128((const __m128i *)p);
+    if (n8 && n >= 8)
+        return _mm_loadl_epi64((const __m128i *)p);
+    _Alignas(16) int8_t t[16];
+    memset(t, zp, sizeof t);
+    if (n > 0)
+        memcpy(t, p, (size_t)n);
+    return _mm_load_si128((const __m128i *)t);
 }
 
-/* 8-channel maps at horizontal stride 1 (the pose decoders' 256x256x8):
- * output pixels [ox, ox_end) of row oy, two at a time, whose windows lie
- * inside the input horizontally; the two pixels' inputs of a tap are 16
- * contiguous bytes, and both use the same 8 weights. Rows above or below
- * the input read zb. Same sums and requantization as the general loop. */
-static int dw8_pairs(const arv_conv_geom *g, const q8_view *v, const rq_consts *rc,
-                     const int8_t *in_b, const int8_t *zb, int8_t *orow, int oy, int ox,
-                     int ox_end)
+/* Pair row P(y) of channels [c0, c0 + cb) into dst: wp columns of cb int32
+ * pair units (x[y], x[y + dil_h]) as int16. */
+static void dw_pair_row(const arv_conv_geom *g, const int8_t *in_b, int y, int c0, int cb,
+                        int wp, int8_t zp, int32_t *dst)
 {
-    const int taps = g->k_h * g->k_w, y0 = oy * g->stride_h - g->pad_top;
-    /* tap t of pixel ox at in_b + roff[t] + 8 ox (roff may be negative: the
-     * window's left taps), or zb where its row is outside the input */
-    ptrdiff_t roff[64];
-    int inside[64];
-    for (int ky = 0, t = 0; ky < g->k_h; ky++) {
-        const int y = y0 + ky * g->dil_h;
-        for (int kx = 0; kx < g->k_w; kx++, t++) {
-            inside[t] = y >= 0 && y < g->in_h;
-            roff[t] = ((ptrdiff_t)y * g->in_w + kx - g->pad_left) * 8;
+    const int c_n = g->in_c;
+    const int y1 = y + g->dil_h;
+    const int ya = y >= 0 && y < g->in_h, yb = y1 >= 0 && y1 < g->in_h;
+    if (cb == c_n) {
+        /* the whole pixel: the columns inside the input are one run of
+         * bytes in the input rows and one run of pairs in dst */
+        int xp0 = g->pad_left < 0 ? 0 : g->pad_left, xp1 = g->pad_left + g->in_w;
+        xp1 = xp1 > wp ? wp : xp1;
+        xp0 = xp0 > xp1 ? xp1 : xp0;
+        const __m256i zpair = _mm256_set1_epi32((int32_t)((uint32_t)(uint16_t)(int16_t)zp * 0x10001u));
+        for (size_t i = 0; i < (size_t)xp0 * cb; i += 8)
+            _mm256_storeu_si256((__m256i *)(dst + i), zpair);
+        for (size_t i = (size_t)xp1 * cb; i < (size_t)wp * cb; i += 8)
+            _mm256_storeu_si256((__m256i *)(dst + i), zpair);
+        const size_t n = (size_t)(xp1 - xp0) * c_n;
+        const int8_t *pa = in_b + ((size_t)y * g->in_w + (xp0 - g->pad_left)) * c_n;
+        const int8_t *pb = in_b + ((size_t)y1 * g->in_w + (xp0 - g->pad_left)) * c_n;
+        int32_t *d = dst + (size_t)xp0 * cb;
+        const __m128i zv = _mm_set1_epi8(zp);
+        size_t i = 0;
+        for (; i + 16 <= n; i += 16) {
+            const __m128i xa = ya ? _mm_loadu_si128((const __m128i *)(pa + i)) : zv;
+            const __m128i xb = yb ? _mm_loadu_si128((const __m128i *)(pb + i)) : zv;
+            _mm256_storeu_si256((__m256i *)(d + i), _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(xa, xb)));
+            _mm256_storeu_si256((__m256i *)(d + i + 8),
+                                _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(xa, xb)));
+        }
+        if (i < n) {   /* 8 left: c_n is a multiple of 8 */
+            const __m128i xa = ya ? _mm_loadl_epi64((const __m128i *)(pa + i)) : zv;
+            const __m128i xb = yb ? _mm_loadl_epi64((const __m128i *)(pb + i)) : zv;
+            _mm256_storeu_si256((__m256i *)(d + i), _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(xa, xb)));
+        }
+        return;
+    }
+    for (int xp = 0; xp < wp; xp++, dst += cb) {
+        const int x = xp - g->pad_left;
+        const int xin = x >= 0 && x < g->in_w;
+        const int8_t *pa = ya && xin ? in_b + ((size_t)y * g->in_w + x) * c_n + c0 : NULL;
+        const int8_t *pb = yb && xin ? in_b + ((size_t)y1 * g->in_w + x) * c_n + c0 : NULL;
+        for (int c = 0; c < cb; c += 16) {
+            const int n = c_n - c0 - c, n8 = cb - c == 8;
+            const __m128i xa = pa ? dw_bytes(pa + c, n, n8, zp) : _mm_set1_epi8(zp);
+            const __m128i xb = pb ? dw_bytes(pb + c, n, n8, zp) : _mm_set1_epi8(zp);
+            _mm256_storeu_si256((__m256i *)(dst + c),
+                                _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(xa, xb)));
+            if (c + 8 < cb)
+                _mm256_storeu_si256((__m256i *)(dst + c + 8),
+                                    _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(xa, xb)));
         }
     }
-    const __m256i b = ld(v->bias);
-    for (; ox + 2 <= ox_end; ox += 2) {
-        __m256i s0 = b, s1 = b;
-        const int32_t *wp = (const int32_t *)v->w;
-        for (int t = 0; t < taps; t++, wp += 16) {
-            const __m128i x = _mm_loadu_si128(
-                (const __m128i *)(inside[t] ? in_b + (roff[t] + (ptrdiff_t)ox * 8) : zb));
-            const __m256i w = _mm256_load_si256((const __m256i *)wp);
-            s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(_mm256_cvtepi8_epi32(x), w));
-            s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(_mm256_cvtepi8_epi32(_mm_srli_si128(x, 8)), w));
-        }
-        _mm_storeu_si128((__m128i *)(orow + (ptrdiff_t)ox * 8),
-                         narrow16(rq8(s0, v, 0, rc), rq8(s1, v, 0, rc)));
+}
+
+/* PX output pixels from ox, NV vectors of 8 channels from slice channel c
+ * (global cg): sums over the kernel's row pairs and columns. */
+ALWAYS void dw_px(const int PX, const int NV, const int KW, const arv_conv_geom *g,
+                  const q8_view *v, const rq_consts *rc, const int32_t *const *prow, int npr,
+                  int cb, int cp, int ox, int c, int cg, int8_t *orow)
+{
+    const int k_w = KW ? KW : g->k_w;
+    const size_t xstep = (size_t)g->stride_w * cb, kstep = (size_t)g->dil_w * cb;
+    __m256i acc[4][2];
+    UNROLL
+    for (int j = 0; j < NV; j++) {
+        const __m256i b = ld(v->bias + cg + 8 * j);
+        UNROLL
+        for (int i = 0; i < PX; i++)
+            acc[i][j] = b;
     }
-    return ox;
+    const int32_t *W = (const int32_t *)v->w + cg;
+    for (int pr = 0; pr < npr; pr++) {
+        const int32_t *row = prow[pr] + c + (size_t)ox * xstep;
+        UNROLL
+        for (int kx = 0; kx < k_w; kx++, W += cp) {
+            __m256i wv[2];
+            UNROLL
+            for (int j = 0; j < NV; j++)
+                wv[j] = ld(W + 8 * j);
+            UNROLL
+            for (int i = 0; i < PX; i++) {
+                const int32_t *x = row + (size_t)i * xstep + (size_t)kx * kstep;
+                UNROLL
+                for (int j = 0; j < NV; j++)
+                    acc[i][j] = _mm256_add_epi32(acc[i][j], _mm256_madd_epi16(ld(x + 8 * j), wv[j]));
+            }
+        }
+    }
+    if (NV == 1 && g->out_c == 8 && PX % 2 == 0) {
+        /* 8-channel maps: two pixels' 8 bytes are 16 contiguous ones */
+        UNROLL
+        for (int i = 0; i < PX; i += 2)
+            _mm_storeu_si128((__m128i *)(orow + (size_t)(ox + i) * 8),
+                             narrow16(rq8(acc[i][0], v, 0, rc), rq8(acc[i + 1][0], v, 0, rc)));
+        return;
+    }
+    const int n = g->out_c - cg < 8 * NV ? g->out_c - cg : 8 * NV;
+    UNROLL
+    for (int i = 0; i < PX; i++) {
+        const __m256i r0 = rq8(acc[i][0], v, cg, rc);
+        const __m256i r1 = NV > 1 ? rq8(acc[i][1], v, cg + 8, rc) : r0;
+        store_n(orow + (size_t)(ox + i) * g->out_c + cg, narrow16(r0, r1), n);
+    }
+}
+
+/* One output row of slice [c0, c0 + cb), the kernel width KW a constant
+ * where the models have it (3, 5), else 0. */
+ALWAYS void dw_row_k(const int KW, const arv_conv_geom *g, const q8_view *v,
+                     const rq_consts *rc, const int32_t *const *prow, int npr, int cb, int cp,
+                     int c0, int8_t *orow)
+{
+    for (int c = 0; c < cb; c += 16) {
+        int ox = 0;
+        if (cb - c >= 16) {
+            for (; ox + 2 <= g->out_w; ox += 2)
+                dw_px(2, 2, KW, g, v, rc, prow, npr, cb, cp, ox, c, c0 + c, orow);
+            for (; ox < g->out_w; ox++)
+                dw_px(1, 2, KW, g, v, rc, prow, npr, cb, cp, ox, c, c0 + c, orow);
+        } else {
+            for (; ox + 4 <= g->out_w; ox += 4)
+                dw_px(4, 1, KW, g, v, rc, prow, npr, cb, cp, ox, c, c0 + c, orow);
+            for (; ox < g->out_w; ox++)
+                dw_px(1, 1, KW, g, v, rc, prow, npr, cb, cp, ox, c, c0 + c, orow);
+        }
+    }
+}
+
+static void dw_row(const arv_conv_geom *g, const q8_view *v, const rq_consts *rc,
+                   const int32_t *const *prow, int npr, int cb, int cp, int c0, int8_t *orow)
+{
+    if (g->k_w == 3)
+        dw_row_k(3, g, v, rc, prow, npr, cb, cp, c0, orow);
+    else if (g->k_w == 5)
+        dw_row_k(5, g, v, rc, prow, npr, cb, cp, c0, orow);
+    else
+        dw_row_k(0, g, v, rc, prow, npr, cb, cp, c0, orow);
 }
 
 static void dw_run(const arv_conv_geom *g, const arv_q_conv *q, const int8_t *in,
                    const void *packed, int8_t *out, int row_begin, int row_end)
 {
-    const int c_n = g->out_c, cp = q8_round_up(c_n, 16), taps = g->k_h * g->k_w;
+    const int c_n = g->out_c, cp = q8_round_up(c_n, 16);
     const q8_view v = q8_map((void *)packed, cp);
-    if (v.h->mode != Q8_PACKED) {
+    dw_shape d;
+    if (v.h->mode != Q8_PACKED || !dw_shape_for(g, &d)) {
         arv_q8_depthwise(g, q, in, v.w, v.bias, out, row_begin, row_end);
         return;
     }
     const rq_consts rc = rq_make(q);
-    _Alignas(64) int8_t zb[Q8_CMAX + 16];
-    memset(zb, (int8_t)(-q->input_offset), sizeof zb);
-    _Alignas(64) int8_t tail[64][16];   /* the last <16 channels of each tap */
-    memset(tail, 0, sizeof tail);
-    const int c_full = c_n / 16 * 16;
-    const int8_t *tp[64], *tt[64];
-    /* cp == 16 for 8 channels: the weights of tap t at v.w + 16 t */
-    const int narrow = c_n == 8 && g->stride_w == 1 && g->dil_w == 1;
-    int ox_hi = g->in_w - g->k_w + 1 + g->pad_left;
-    ox_hi = ox_hi > g->out_w ? g->out_w : ox_hi;
-    const int x_span = (g->k_w - 1) * g->dil_w;
-    ptrdiff_t toff[64];
-    for (int ky = 0, t = 0; ky < g->k_h; ky++)
-        for (int kx = 0; kx < g->k_w; kx++, t++)
-            toff[t] = ((ptrdiff_t)ky * g->dil_h * g->in_w + (ptrdiff_t)kx * g->dil_w) * c_n;
-    for (int r = row_begin; r < row_end; r++) {
-        const int b = r / g->out_h, oy = r % g->out_h;
-        const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
-        int8_t *orow = out + (size_t)r * g->out_w * c_n;
-        const int y0 = oy * g->stride_h - g->pad_top;
-        const int rows_in = y0 >= 0 && y0 + (g->k_h - 1) * g->dil_h < g->in_h;
-        /* 8-channel maps: the interior in pairs, the borders below */
-        int pair_lo = 0, pair_hi = 0;
-        if (narrow) {
-            pair_lo = g->pad_left < g->out_w ? g->pad_left : g->out_w;
-            pair_hi = dw8_pairs(g, &v, &rc, in_b, zb, orow, oy, pair_lo, ox_hi);
-        }
-        for (int ox = 0; ox < g->out_w; ox++) {
-            if (ox == pair_lo && pair_hi > pair_lo)
-                ox = pair_hi;
-            if (ox >= g->out_w)
-                break;
-            const int x0 = ox * g->stride_w - g->pad_left;
-            if (rows_in && x0 >= 0 && x0 + x_span < g->in_w) {
-                /* the window inside the input: fixed offsets from its corner */
-                const int8_t *corner = in_b + ((size_t)y0 * g->in_w + x0) * c_n;
-                for (int u = 0; u < taps; u++)
-                    tp[u] = corner + toff[u];
-            } else {
-                int t = 0;
-                for (int ky = 0; ky < g->k_h; ky++) {
-                    const int y = y0 + ky * g->dil_h;
-                    for (int kx = 0; kx < g->k_w; kx++, t++) {
-                        const int x = x0 + kx * g->dil_w;
-                        tp[t] = (y < 0 || y >= g->in_h || x < 0 || x >= g->in_w)
-                                    ? zb
-                                    : in_b + ((size_t)y * g->in_w + x) * c_n;
-                    }
-                }
+    const int8_t zp = (int8_t)(-q->input_offset);
+    _Alignas(32) int32_t ring[DW_RING / 4];
+    for (int c0 = 0; c0 < c_n; c0 += d.cb) {
+        const int cb = c_n - c0 < d.cb ? q8_round_up(c_n - c0, 8) : d.cb;
+        int tag[DW_MAX_SLOTS], tag_b = -1;
+        for (int r = row_begin; r < row_end; r++) {
+            const int b = r / g->out_h, oy = r % g->out_h;
+            const int8_t *in_b = in + (size_t)b * g->in_h * g->in_w * c_n;
+            if (b != tag_b) {   /* a new image: no pair row is valid */
+                for (int i = 0; i < d.ns; i++)
+                    tag[i] = INT32_MIN;
+                tag_b = b;
             }
-            int8_t *o = orow + (size_t)ox * c_n;
-            __m256i a0, a1;
-            for (int c0 = 0; c0 < c_full; c0 += 16) {
-                dw_pixel16(&v, tp, (size_t)c0, taps, c0, cp, &a0, &a1);
-                _mm_storeu_si128((__m128i *)(o + c0),
-                                 narrow16(rq8(a0, &v, c0, &rc), rq8(a1, &v, c0 + 8, &rc)));
-            }
-            /* The rest, 8 channels at a time: in place while 8 remain, then
-             * through a copy (no read past the row). */
-            for (int c8 = c_full; c8 < c_n; c8 += 8) {
-                const int n = c_n - c8 < 8 ? c_n - c8 : 8;
-                const int8_t *const *src = tp;
-                size_t off = (size_t)c8;
-                if (n < 8) {
-                    for (int i = 0; i < taps; i++) {
-                        memcpy(tail[i], tp[i] + c8, (size_t)n);
-                        tt[i] = tail[i];
-                    }
-                    src = tt;
-                    off = 0;
+            const int y0 = oy * g->stride_h - g->pad_top;
+            const int32_t *prow[DW_MAX_PAIRS];
+            for (int pr = 0; pr < d.npr; pr++) {
+                const int y = y0 + 2 * pr * g->dil_h;
+                const int slot = ((y % d.ns) + d.ns) % d.ns;
+                int32_t *dst = ring + (size_t)slot * d.wp * cb;
+                if (tag[slot] != y) {
+                    dw_pair_row(g, in_b, y, c0, cb, d.wp, zp, dst);
+                    tag[slot] = y;
                 }
-                __m256i s8 = ld(v.bias + c8);
-                const int32_t *wp = (const int32_t *)v.w + c8;
-                for (int u = 0; u < taps; u++, wp += cp) {
-                    const __m128i x = _mm_loadl_epi64((const __m128i *)(src[u] + off));
-                    s8 = _mm256_add_epi32(s8, _mm256_madd_epi16(_mm256_cvtepi8_epi32(x),
-                                                                _mm256_load_si256((const __m256i *)wp)));
-                }
-                const __m256i r8 = rq8(s8, &v, c8, &rc);
-                store_n(o + c8, narrow16(r8, r8), n);
+                prow[pr] = dst;
             }
+            dw_row(g, &v, &rc, prow, d.npr, cb, cp, c0, out + (size_t)r * g->out_w * c_n);
         }
     }
 }
