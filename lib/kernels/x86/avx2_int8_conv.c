@@ -373,8 +373,9 @@ static void dw_pair_row(const arv_conv_geom *g, const int8_t *in_b, int y, int c
         for (size_t i = (size_t)xp1 * cb; i < (size_t)wp * cb; i += 8)
             _mm256_storeu_si256((__m256i *)(dst + i), zpair);
         const size_t n = (size_t)(xp1 - xp0) * c_n;
-        const int8_t *pa = in_b + ((size_t)y * g->in_w + (xp0 - g->pad_left)) * c_n;
-        const int8_t *pb = in_b + ((size_t)y1 * g->in_w + (xp0 - g->pad_left)) * c_n;
+        const size_t x0 = (size_t)(xp0 - g->pad_left);
+        const int8_t *pa = ya && n ? in_b + ((size_t)y * g->in_w + x0) * c_n : NULL;
+        const int8_t *pb = yb && n ? in_b + ((size_t)y1 * g->in_w + x0) * c_n : NULL;
         int32_t *d = dst + (size_t)xp0 * cb;
         const __m128i zv = _mm_set1_epi8(zp);
         size_t i = 0;
