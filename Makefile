@@ -26,10 +26,12 @@ endif
 
 # Libraries of src/ and cmd/ (lib/ uses none of them).
 PKGS        := libcjson libpng libjpeg libavformat libavcodec libswscale libavutil
-PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpng16 -ljpeg -lavformat -lavcodec -lswscale -lavutil)
-CHECK_CFLAGS:= $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread)
+# Asked of pkg-config when first used, not when the Makefile is read: in
+# `make deps models ...` the packages are installed only by the first goal.
+PKG_CFLAGS   = $(eval PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS     = $(eval PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcjson -lpng16 -ljpeg -lavformat -lavcodec -lswscale -lavutil))$(PKG_LIBS)
+CHECK_CFLAGS = $(eval CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null))$(CHECK_CFLAGS)
+CHECK_LIBS   = $(eval CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -lpthread))$(CHECK_LIBS)
 
 # Per-ISA kernels: each directory is built only for its architecture, each
 # file with its own -m flags; the rest of lib/ gets no -m/-march flags, so

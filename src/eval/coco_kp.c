@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cJSON.h>
+#include <cjson/cJSON.h>
 #include "eval/coco_kp.h"
 
 #define K ARV_COCO_KP_N
