@@ -31,6 +31,19 @@ typedef struct arv_conv_geom {
     float act_min, act_max;  /* fused activation as a clamp */
 } arv_conv_geom;
 
+/* A residual ADD (and a PRELU after it) run on a conv's outputs before
+ * they are stored: out = conv (clamped to the conv's activation), then
+ * conv + res (res + conv when res_first) clamped to [lo, hi], then, with
+ * alpha, x >= 0 ? x : x * alpha[channel]. The same operations, in the same
+ * order, as the ADD and PRELU kernels on the stored output, so the same
+ * results. res has the output's shape. */
+typedef struct arv_conv_epilogue {
+    const float *res;
+    const float *alpha;      /* per output channel, or NULL */
+    int res_first;
+    float lo, hi;
+} arv_conv_epilogue;
+
 typedef struct arv_pool_geom {
     int batch;
     int in_h, in_w, c;
@@ -133,6 +146,13 @@ typedef struct arv_kernel_table {
     void (*conv2d_packed)(const arv_conv_geom *g, const float *in,
                           const void *packed, float *out, int row_begin,
                           int row_end);
+    /* Optional: conv2d_packed that also applies a residual epilogue to each
+     * output as it leaves the registers (see arv_conv_epilogue). Returns 0,
+     * having done nothing, for a packed layout it has no epilogue for (then
+     * the caller runs conv2d_packed and the ADD/PRELU kernels). */
+    int (*conv2d_packed_ep)(const arv_conv_geom *g, const float *in,
+                            const void *packed, float *out, int row_begin,
+                            int row_end, const struct arv_conv_epilogue *ep);
 
     /* Optional row-range forms of two whole-tensor kernels, so a pool can
      * split them; NULL where a table has none (then the whole-tensor entry

@@ -14,6 +14,9 @@
     void arv_conv2d_packed_##isa(const arv_conv_geom *g, const float *in,            \
                                  const void *packed, float *out, int row_begin,      \
                                  int row_end);                                       \
+    int arv_conv2d_packed_ep_##isa(const arv_conv_geom *g, const float *in,          \
+                                   const void *packed, float *out, int row_begin,    \
+                                   int row_end, const arv_conv_epilogue *ep);        \
     void arv_transpose_conv_##isa(const arv_conv_geom *g, const float *in,            \
                                   const float *w, const float *bias, float *out,     \
                                   int row_begin, int row_end);                       \

@@ -85,6 +85,13 @@ static void conv_rows(void *ctx, int b, int e)
         conv_kernel(j, b, e);
         return;
     }
+    /* The dense GEMM adds the residual (and the PRELU) in registers, before
+     * its one store; other layouts store, then the ADD re-reads. */
+    if (j->packed && j->k->conv2d_packed_ep) {
+        const arv_conv_epilogue ep = {j->res, j->alpha, j->res_first, j->res_lo, j->res_hi};
+        if (j->k->conv2d_packed_ep(&j->geo, j->in, j->packed, j->out, b, e, &ep))
+            return;
+    }
     const size_t row = (size_t)j->geo.out_w * (size_t)j->geo.out_c;
     const int step = row >= RES_CHUNK_FLOATS ? 1 : (int)(RES_CHUNK_FLOATS / row);
     for (int r0 = b; r0 < e; r0 += step) {

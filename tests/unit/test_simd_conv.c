@@ -4,7 +4,8 @@
  * microkernel tile, odd channel counts on both sides of the vector width, a
  * reduction longer than the K block, strides 1 and 2, SAME and VALID, all
  * three activations, with and without bias, dense and 75%-zero filters,
- * and pruned 1x1 filters from 0 to 100% zeros (the sparse kernel).
+ * and pruned 1x1 filters from 0 to 100% zeros (the sparse kernel), and
+ * the packed conv's residual ADD + PRELU epilogue against the unfused ops.
  * Every table this machine runs
  * is tested. Error measure and tolerance: support/ktest.h (1e-5). */
 #include <check.h>
@@ -362,6 +363,108 @@ START_TEST(conv2d_sparse)
 }
 END_TEST
 
+/* The residual epilogue (conv2d_packed_ep, the conv + ADD + PRELU of the
+ * interpreter's residual fusion): bit for bit conv2d_packed followed by
+ * the table's own ADD and PRELU kernels, on every geometry of the tables
+ * above (tails of one and two vectors, K blocks, sparse and small-N
+ * layouts, which decline and must write nothing), both ADD operand orders,
+ * with and without PRELU, the ADD's clamp infinite or RELU6, NaN and
+ * infinities among the residuals, over whole and split row ranges. */
+START_TEST(conv2d_packed_epilogue)
+{
+    kt_rng r;
+    kt_seed(&r, 9500);
+    for (int t = 0; t < n_tables; t++) {
+        const arv_kernel_table *k = tables[t];
+        ck_assert_ptr_nonnull(k->conv2d_packed_ep);
+        int ran = 0, declined = 0;
+        for (int trial = 0; trial < 240; trial++) {
+            arv_conv_geom g;
+            random_geom(&r, &CFGS[trial % N_CFGS], 0, &g);
+            if (trial % 5 == 0) {
+                g.out_c = 32 + 8 * kt_int(&r, 0, 5);   /* palm's 32..256 and 8-lane tails */
+                g.in_c = g.out_c;
+            }
+            const size_t n_in = (size_t)g.batch * g.in_h * g.in_w * g.in_c;
+            const size_t n_out = (size_t)g.batch * g.out_h * g.out_w * g.out_c;
+            const size_t n_w = (size_t)g.out_c * g.k_h * g.k_w * g.in_c;
+            float *in = kt_alloc(n_in), *w = kt_alloc(n_w), *bias = kt_alloc((size_t)g.out_c);
+            float *res = kt_alloc(n_out), *alpha = kt_alloc((size_t)g.out_c);
+            float *want = kt_alloc(n_out), *got = kt_alloc(n_out);
+            kt_fill(&r, in, n_in, -1.0f, 1.0f);
+            kt_fill(&r, w, n_w, -1.0f / sqrtf((float)(g.k_h * g.k_w * g.in_c)),
+                    1.0f / sqrtf((float)(g.k_h * g.k_w * g.in_c)));
+            if (trial % 7 == 3)   /* pruned: packs sparse, which has no epilogue */
+                for (size_t i = 0; i < n_w; i++)
+                    if (kt_int(&r, 0, 4) != 0)
+                        w[i] = 0.0f;
+            kt_fill(&r, bias, (size_t)g.out_c, -1.0f, 1.0f);
+            kt_fill(&r, res, n_out, -2.0f, 2.0f);
+            kt_fill(&r, alpha, (size_t)g.out_c, -0.5f, 0.5f);
+            if (n_out > 3) {
+                res[kt_int(&r, 0, (int)n_out - 1)] = NAN;
+                res[kt_int(&r, 0, (int)n_out - 1)] = INFINITY;
+                res[kt_int(&r, 0, (int)n_out - 1)] = -INFINITY;
+            }
+            arv_conv_epilogue ep = {res, trial % 2 ? alpha : NULL, trial % 3 == 0, 0.0f, 0.0f};
+            kt_act(trial % 4 == 1 ? 2 : 0, &ep.lo, &ep.hi);
+            const size_t bytes = k->conv2d_packed_size(&g, w);
+            if (!bytes)
+                goto next;
+            void *packed = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+            ck_assert_ptr_nonnull(packed);
+            k->conv2d_pack(&g, w, bias, packed);
+            const int rows = g.batch * g.out_h;
+            k->conv2d_packed(&g, in, packed, want, 0, rows);
+            const arv_bcast4 flat = {{1, 1, 1, (int)n_out}, {1, 1, 1, (int)n_out},
+                                     {1, 1, 1, (int)n_out}};
+            if (ep.res_first)
+                k->binary(ARV_BIN_ADD, &flat, res, want, ep.lo, ep.hi, want);
+            else
+                k->binary(ARV_BIN_ADD, &flat, want, res, ep.lo, ep.hi, want);
+            if (ep.alpha) {
+                const int c = g.out_c;
+                const arv_bcast4 pc = {{1, 1, (int)(n_out / (size_t)c), c},
+                                       {1, 1, (int)(n_out / (size_t)c), c}, {1, 1, 1, c}};
+                k->prelu(&pc, want, alpha, want);
+            }
+            char what[256];
+            describe(what, sizeof what, "conv2d_packed_ep", k, &g);
+            const int split = kt_int(&r, 0, rows);
+            const int a = k->conv2d_packed_ep(&g, in, packed, got, 0, split, &ep);
+            const int b = k->conv2d_packed_ep(&g, in, packed, got, split, rows, &ep);
+            ck_assert_msg(a == b || split == 0 || split == rows, "%s: halves disagree", what);
+            if (a || b) {
+                ran++;
+                for (size_t i = 0; i < n_out; i++)
+                    ck_assert_msg(memcmp(&got[i], &want[i], sizeof(float)) == 0 ||
+                                      (isnan(got[i]) && isnan(want[i])),
+                                  "%s (res_first %d, prelu %d, [%g,%g], split %d): [%zu] %.9g, "
+                                  "unfused %.9g", what, ep.res_first, ep.alpha != NULL,
+                                  (double)ep.lo, (double)ep.hi, split, i, (double)got[i],
+                                  (double)want[i]);
+            } else {
+                declined++;
+                for (size_t i = 0; i < n_out; i++)
+                    ck_assert_msg(kt_is_sentinel(got[i]), "%s: declined but wrote [%zu]", what, i);
+            }
+            free(packed);
+        next:
+            free(in);
+            free(w);
+            free(bias);
+            free(res);
+            free(alpha);
+            free(want);
+            free(got);
+        }
+        /* Most geometries are dense GEMMs; pruned and few-output ones decline. */
+        ck_assert_msg(ran >= 120 && declined >= 10, "%s: %d ran, %d declined", k->name, ran,
+                      declined);
+    }
+}
+END_TEST
+
 typedef struct tc_call {
     const arv_kernel_table *k;
     const arv_conv_geom *g;
@@ -454,6 +557,7 @@ int main(void)
     tcase_add_test(tc, depthwise_deep_slices);
     tcase_add_test(tc, conv2d_model_sized);
     tcase_add_test(tc, conv2d_sparse);
+    tcase_add_test(tc, conv2d_packed_epilogue);
     tcase_add_test(tc, transpose_conv_vs_generic);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);

@@ -24,6 +24,7 @@ const arv_kernel_table arv_kernels_neon = {
     .conv2d_packed_size = arv_conv2d_packed_size_neon,
     .conv2d_pack = arv_conv2d_pack_neon,
     .conv2d_packed = arv_conv2d_packed_neon,
+    .conv2d_packed_ep = arv_conv2d_packed_ep_neon,
     .resize_bilinear_rows = arv_resize_bilinear_rows_neon,
     .pad4_rows = arv_pad4_rows_neon,
 };

@@ -24,6 +24,7 @@ const arv_kernel_table arv_kernels_avx2 = {
     .conv2d_packed_size = arv_conv2d_packed_size_avx2,
     .conv2d_pack = arv_conv2d_pack_avx2,
     .conv2d_packed = arv_conv2d_packed_avx2,
+    .conv2d_packed_ep = arv_conv2d_packed_ep_avx2,
     .resize_bilinear_rows = arv_resize_bilinear_rows_avx2,
     .pad4_rows = arv_pad4_rows_avx2,
 };

@@ -22,6 +22,14 @@ static void conv2d_packed(const arv_conv_geom *g, const float *in, const void *p
         arv_conv2d_packed_avx512(g, in, packed, out, row_begin, row_end);
 }
 
+static int conv2d_packed_ep(const arv_conv_geom *g, const float *in, const void *packed,
+                            float *out, int row_begin, int row_end, const arv_conv_epilogue *ep)
+{
+    if (g->out_c <= 8 || (g->out_c <= 3 && narrow(g->in_c)))
+        return arv_conv2d_packed_ep_avx2(g, in, packed, out, row_begin, row_end, ep);
+    return arv_conv2d_packed_ep_avx512(g, in, packed, out, row_begin, row_end, ep);
+}
+
 static void depthwise(const arv_conv_geom *g, const float *in, const float *w, const float *bias,
                       float *out, int row_begin, int row_end)
 {
@@ -71,6 +79,7 @@ const arv_kernel_table arv_kernels_avx512 = {
     .conv2d_packed_size = arv_conv2d_packed_size_avx512,
     .conv2d_pack = arv_conv2d_pack_avx512,
     .conv2d_packed = conv2d_packed,
+    .conv2d_packed_ep = conv2d_packed_ep,
     .resize_bilinear_rows = resize_rows,
     .pad4_rows = arv_pad4_rows_avx512,
 };
