@@ -366,8 +366,8 @@ END_TEST
 /* The residual epilogue (conv2d_packed_ep, the conv + ADD + PRELU of the
  * interpreter's residual fusion): bit for bit conv2d_packed followed by
  * the table's own ADD and PRELU kernels, on every geometry of the tables
- * above (tails of one and two vectors, K blocks, sparse and small-N
- * layouts, which decline and must write nothing), both ADD operand orders,
+ * above (tails of one and two vectors, K blocks, the sparse layout; the
+ * small-N and narrow pointwise paths decline and must write nothing), both ADD operand orders,
  * with and without PRELU, the ADD's clamp infinite or RELU6, NaN and
  * infinities among the residuals, over whole and split row ranges. */
 START_TEST(conv2d_packed_epilogue)
@@ -377,10 +377,17 @@ START_TEST(conv2d_packed_epilogue)
     for (int t = 0; t < n_tables; t++) {
         const arv_kernel_table *k = tables[t];
         ck_assert_ptr_nonnull(k->conv2d_packed_ep);
-        int ran = 0, declined = 0;
-        for (int trial = 0; trial < 240; trial++) {
+        int ran = 0, declined = 0, sparse = 0;
+        for (int trial = 0; trial < 280; trial++) {
             arv_conv_geom g;
-            random_geom(&r, &CFGS[trial % N_CFGS], 0, &g);
+            /* the last 40: pruned 1x1 convs as pose_detection's (sparse) */
+            const int pw_sparse = trial >= 240;
+            random_geom(&r, &CFGS[pw_sparse ? 1 : trial % N_CFGS], 0, &g);
+            if (pw_sparse) {
+                static const int SP_C[] = {16, 17, 24, 33, 48, 65, 144};
+                g.in_c = kt_pick(&r, SP_C, 7);
+                g.out_c = kt_pick(&r, SP_C, 7);
+            }
             if (trial % 5 == 0) {
                 g.out_c = 32 + 8 * kt_int(&r, 0, 5);   /* palm's 32..256 and 8-lane tails */
                 g.in_c = g.out_c;
@@ -394,7 +401,8 @@ START_TEST(conv2d_packed_epilogue)
             kt_fill(&r, in, n_in, -1.0f, 1.0f);
             kt_fill(&r, w, n_w, -1.0f / sqrtf((float)(g.k_h * g.k_w * g.in_c)),
                     1.0f / sqrtf((float)(g.k_h * g.k_w * g.in_c)));
-            if (trial % 7 == 3)   /* pruned: packs sparse, which has no epilogue */
+            /* pruned: 1x1 ones pack sparse, with their own epilogue */
+            if (trial % 7 == 3 || pw_sparse)
                 for (size_t i = 0; i < n_w; i++)
                     if (kt_int(&r, 0, 4) != 0)
                         w[i] = 0.0f;
@@ -436,6 +444,7 @@ START_TEST(conv2d_packed_epilogue)
             ck_assert_msg(a == b || split == 0 || split == rows, "%s: halves disagree", what);
             if (a || b) {
                 ran++;
+                sparse += *(const uint32_t *)packed == 3;   /* PACK_SPARSE */
                 for (size_t i = 0; i < n_out; i++)
                     ck_assert_msg(memcmp(&got[i], &want[i], sizeof(float)) == 0 ||
                                       (isnan(got[i]) && isnan(want[i])),
@@ -458,9 +467,9 @@ START_TEST(conv2d_packed_epilogue)
             free(want);
             free(got);
         }
-        /* Most geometries are dense GEMMs; pruned and few-output ones decline. */
-        ck_assert_msg(ran >= 120 && declined >= 10, "%s: %d ran, %d declined", k->name, ran,
-                      declined);
+        /* Most geometries run; few-output ones decline. */
+        ck_assert_msg(ran >= 120 && declined >= 10 && sparse >= 10,
+                      "%s: %d ran (%d sparse), %d declined", k->name, ran, sparse, declined);
     }
 }
 END_TEST
