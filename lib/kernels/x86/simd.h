@@ -84,6 +84,14 @@ ARV_ALWAYS void vh_st_m(float *p, vh v, vhm m) { _mm256_mask_storeu_ps(p, m, v);
 ARV_ALWAYS vh vh_set(float x) { return _mm256_set1_ps(x); }
 ARV_ALWAYS vh vh_muladd(vh a, vh b, vh acc) { return _mm256_add_ps(acc, _mm256_mul_ps(a, b)); }
 ARV_ALWAYS vh vh_clamp(vh x, vh lo, vh hi) { return _mm256_min_ps(hi, _mm256_max_ps(lo, x)); }
+ARV_ALWAYS vh vh_add(vh a, vh b) { return _mm256_add_ps(a, b); }
+ARV_ALWAYS vh vh_mul(vh a, vh b) { return _mm256_mul_ps(a, b); }
+ARV_ALWAYS vh vh_zero(void) { return _mm256_setzero_ps(); }
+/* a >= b ? x : y, false for NaN, as vsel_ge. */
+ARV_ALWAYS vh vh_sel_ge(vh a, vh b, vh x, vh y)
+{
+    return _mm256_mask_blend_ps(_mm256_cmp_ps_mask(a, b, _CMP_GE_OQ), y, x);
+}
 
 #elif defined(ARV_SIMD_AVX2)
 
